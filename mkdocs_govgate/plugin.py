@@ -1,0 +1,335 @@
+"""The MkDocs plugin: CI's enforcement point.
+
+It decides in ``on_files`` (before material's blog and any other plugin look at pages)
+from its own strict parse of the sources, raises no later than ``on_env`` (before MkDocs
+writes anything), and empties ``site_dir`` on any build error so nothing publishable is
+left behind.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import posixpath
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Link, Navigation, Section, _add_parent_links, _add_previous_and_next_links
+from mkdocs.structure.pages import Page as MkPage
+
+from .banner import draft_banner
+from .engines import build_gate
+from .errors import GateError
+from .findings import Finding
+from .gate import Gate, symlink_finding
+from .i18n import Msg
+from .render import render_findings
+from .report import PageResult, Report
+from .site import SiteConfig
+from .textfile import normalise_newlines
+
+log = logging.getLogger("mkdocs.plugins.govgate")
+
+# Extensions that pull text from disk into a page at render time, outside the page's digest.
+_INCLUDE_EXTENSIONS = ("pymdownx.snippets", "markdown_include.include", "mdx_include")
+_INCLUDE_PLUGINS = ("macros", "include-markdown", "mkdocs-simple-hooks")
+_ANCHOR_RE = re.compile(r"<a\b[^>]*?\bhref\s*=\s*(\"[^\"]*\"|'[^']*')[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+
+
+class GovGateConfig(base.Config):
+    policy = c.Type(str, default="signoffs/policy.yml")
+    reviewers = c.Type(str, default="signoffs/reviewers.yml")
+    rules_dir = c.Type(str, default="signoffs/rules")
+    on_unapproved = c.Choice(("fail", "exclude"), default="fail")
+    report_dir = c.Optional(c.Type(str))
+    lang = c.Choice(("zh", "en"), default="zh")
+    assets = c.ListOfItems(c.Type(str), default=[])
+
+
+def _fail_closed(method):
+    """Any unexpected exception inside the gate stops the build (never a silent pass)."""
+
+    @functools.wraps(method)
+    def wrapper(self: GovGatePlugin, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except (PluginError, Abort):
+            raise
+        except GateError as error:
+            raise PluginError("govgate: " + error.render(self.lang)) from error
+        except Exception as error:  # noqa: BLE001 - fail closed, whatever broke
+            message = Msg(f"门禁内部错误，已停止发布：{type(error).__name__}: {error}",
+                          f"internal error in the gate; publication stopped: {type(error).__name__}: {error}")
+            raise PluginError("govgate: " + message.render(self.lang)) from error
+
+    return wrapper
+
+
+class GovGatePlugin(BasePlugin[GovGateConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.gate: Gate | None = None
+        self.report = Report()
+        self.results: dict[str, PageResult] = {}
+        self.excluded_urls: set[str] = set()
+        self.site_dir: Path | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.config.get("lang") or "zh" if self.config else "zh"
+
+    @property
+    def preview(self) -> bool:
+        """``mkdocs serve``: unapproved pages are shown as drafts with a banner, never published."""
+        return self.command == "serve"
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+        if dirty and command != "serve":
+            raise PluginError("govgate: " + Msg(
+                "拒绝 --dirty 构建：它会保留旧页面（包括已撤下或未获批的页面）。请去掉 --dirty 重新构建。",
+                "refusing a --dirty build: it keeps stale pages (withdrawn or unapproved ones included). "
+                "Build again without --dirty.").render(self.lang))
+
+    @_fail_closed
+    def on_config(self, config):
+        self.site_dir = Path(config.site_dir)
+        self._refuse_includes(config)
+        root = Path(config.config_file_path or ".").resolve().parent
+        site = SiteConfig(root=root, docs_dir=Path(config.docs_dir), policy_path=root / self.config.policy,
+                          reviewers_path=root / self.config.reviewers, rules_dir=root / self.config.rules_dir,
+                          lang=self.lang, assets=self._assets(config))
+        self.gate = build_gate(site)
+        return config
+
+    def _refuse_includes(self, config) -> None:
+        names = [e if isinstance(e, str) else type(e).__module__ for e in config.markdown_extensions]
+        found = [n for n in names if n in _INCLUDE_EXTENSIONS]
+        found += [n for n in config.plugins if n.split("/")[-1] in _INCLUDE_PLUGINS]
+        if found:
+            raise PluginError("govgate: " + Msg(
+                f"不支持 {', '.join(found)}：它在构建时把磁盘上的其他文字并入页面，绕过了签核摘要。请把内容直接写进页面。",
+                f"{', '.join(found)} is not supported: it pulls other text from disk into pages at build time, "
+                "outside the signed-off digest. Write the content into the page itself.").render(self.lang))
+
+    def _assets(self, config) -> list[str]:
+        declared = [str(p) for p in list(config.extra_css) + [str(s) for s in config.extra_javascript]]
+        return sorted({a for a in declared + list(self.config.assets) if "://" not in a})
+
+    @event_priority(100)  # before material's blog (-50) and every other plugin decides pages
+    @_fail_closed
+    def on_files(self, files: Files, *, config) -> Files:
+        assert self.gate is not None
+        docs_dir = Path(config.docs_dir).absolute()
+        pages, others, symlinks = [], [], []
+        for file in files:
+            if file.generated_by or not file.abs_src_path:
+                continue
+            source = Path(file.abs_src_path)
+            if not source.absolute().is_relative_to(docs_dir):
+                continue   # theme files; custom_dir output is scanned in on_post_page
+            if _is_symlinked(source, docs_dir):
+                symlinks.append(symlink_finding(file.src_uri))
+            elif file.is_documentation_page():
+                pages.append(file.src_uri)
+            else:
+                others.append(file.src_uri)
+        if (docs_dir / ".meta.yml").exists() or any(docs_dir.rglob(".meta.yml")):
+            others.extend(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob(".meta.yml"))
+        self.report = self.gate.check_site(pages, others)
+        self.report.findings.extend(symlinks)
+        self.results = {p.path: p for p in self.report.pages}
+        self._decide(files)
+        return files
+
+    def _decide(self, files: Files) -> None:
+        unapproved = {p.path for p in self.report.pages if not p.approved}
+        content = [f for f in self.report.all_findings() if f.blocking and f.category not in ("approval", "input")]
+        if self.preview:
+            for file in files:
+                if file.src_uri in unapproved:
+                    file.inclusion = InclusionLevel.DRAFT
+            return
+        if content:
+            self._abort(Msg("内容安全检查未通过，停止发布", "content rules failed; publication stopped"), content)
+        if self.config.on_unapproved == "fail":
+            blocking = [f for f in self.report.all_findings() if f.blocking]
+            if blocking:
+                self._abort(Msg(f"{len({f.path for f in blocking})} 个文件未获准发布",
+                                f"{len({f.path for f in blocking})} file(s) are not cleared for publication"), blocking)
+            return
+        self._exclude(files, unapproved)
+
+    def _exclude(self, files: Files, unapproved: set[str]) -> None:
+        """Publish approved pages, the files they link and declared assets; nothing else."""
+        assert self.gate is not None
+        kept_files = {f for p in self.report.pages if p.path not in unapproved and p.digest for f in p.digest.files}
+        kept_files |= set(self.gate.config.assets)
+        refused_files = {f.path for f in self.report.findings if f.blocking}
+        left_out = []
+        for file in files:
+            if file.src_uri in unapproved:
+                self.excluded_urls.add(_normal_url(file.url))
+            elif file.is_documentation_page() or file.src_uri in kept_files and file.src_uri not in refused_files:
+                continue
+            elif not self._from_docs_dir(file):
+                continue
+            file.inclusion = InclusionLevel.EXCLUDED
+            left_out.append(file.src_uri)
+        for file in files:
+            if file.src_uri in unapproved:
+                file.inclusion = InclusionLevel.EXCLUDED
+                left_out.append(file.src_uri)
+        if left_out:
+            log.info(Msg(f"以下 {len(left_out)} 个文件未获准发布，已排除：",
+                         f"{len(left_out)} file(s) not cleared for publication were left out:")
+                     .render(self.lang) + "\n" + render_findings(
+                         [f for f in self.report.all_findings() if f.blocking], self.lang))
+
+    def _from_docs_dir(self, file: File) -> bool:
+        assert self.gate is not None
+        return bool(file.abs_src_path) and not file.generated_by and Path(file.abs_src_path).absolute().is_relative_to(
+            self.gate.docs_dir.absolute())
+
+    def _abort(self, headline: Msg, findings: list[Finding]) -> None:
+        raise PluginError("govgate: " + headline.render(self.lang) + "\n" + render_findings(findings, self.lang))
+
+    @_fail_closed
+    def on_nav(self, nav: Navigation, *, config, files: Files) -> Navigation:
+        """An explicit ``nav:`` still lists excluded pages (title, prev/next): take them out."""
+        if not self.excluded_urls and self.preview is False and not any(
+                f.inclusion.is_excluded() for f in files.documentation_pages()):
+            return nav
+        items = _prune(nav.items)
+        pages = [p for p in nav.pages if not p.file.inclusion.is_excluded() or self.preview]
+        _add_previous_and_next_links(pages)
+        _add_parent_links(items)
+        return Navigation(items, pages)
+
+    @event_priority(-100)  # after every other plugin: what is rendered must be what was approved
+    @_fail_closed
+    def on_page_markdown(self, markdown: str, *, page: MkPage, config, files: Files) -> str:
+        result = self.results.get(page.file.src_uri)
+        if result is None or result.verdict is None or self.preview:
+            return markdown
+        gate_page = self.gate.load_page(page.file.src_uri) if self.gate else None
+        if gate_page is None or normalise_newlines(markdown) != gate_page.body:
+            raise PluginError("govgate: " + Msg(
+                f"{page.file.src_uri}：有插件在渲染前改动了页面文字，发布的内容将与审核的内容不一致",
+                f"{page.file.src_uri}: a plugin changed the page's text before rendering; what would be "
+                "published differs from what was approved").render(self.lang))
+        return markdown
+
+    @_fail_closed
+    def on_page_content(self, html: str, *, page: MkPage, config, files: Files) -> str:
+        html = self._unlink_excluded(html, page)
+        result = self.results.get(page.file.src_uri)
+        if self.preview and result is not None and (not result.approved or result.content_blocked):
+            policy = self.gate.trust.policy if self.gate else None
+            html = draft_banner(result, policy, self.gate.trust.roster if self.gate else None, self.lang) + html
+        return html
+
+    def _unlink_excluded(self, html: str, page: MkPage) -> str:
+        """Links to an excluded page would reveal its address: keep the link text only."""
+        if not self.excluded_urls:
+            return html
+        base_url = page.file.url
+
+        def replace(match: re.Match) -> str:
+            href = match.group(1)[1:-1].split("#", 1)[0].split("?", 1)[0]
+            if not href or "://" in href or href.startswith(("mailto:", "//")):
+                return match.group(0)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname("/" + base_url), href)).lstrip("/")
+            if _normal_url(target) in self.excluded_urls:
+                return match.group(2)
+            return match.group(0)
+
+        return _ANCHOR_RE.sub(replace, html)
+
+    @_fail_closed
+    def on_env(self, env, *, config, files: Files):
+        """Last point before MkDocs writes: rendered text of every page (macros, snippets, attr_list …)."""
+        if self.gate is None or self.gate.rules is None:
+            return env
+        findings: list[Finding] = []
+        for file in files.documentation_pages():
+            if file.page is None or file.page.content is None or file.inclusion.is_excluded():
+                continue
+            result = self.results.get(file.src_uri)
+            waivers = []
+            if result is not None and result.verdict is not None:
+                waivers = self.gate.load_page(file.src_uri).waivers
+            findings.extend(f for f in self.gate.rules.scan_html(file.src_uri, file.page.content, waivers=waivers)
+                            if f.blocking)
+        if findings and not self.preview:
+            self._abort(Msg("渲染后的页面内容未通过内容安全检查", "rendered pages failed the content rules"), findings)
+        return env
+
+    @_fail_closed
+    def on_post_page(self, output: str, *, page: MkPage, config) -> str:
+        """The final HTML (theme overrides, ``extra:`` values): a finding here empties site_dir."""
+        if self.gate is None or self.gate.rules is None or self.preview:
+            return output
+        findings = [f for f in self.gate.rules.scan_html(page.file.url or page.file.src_uri, output) if f.blocking]
+        if findings:
+            self._abort(Msg("最终页面（含主题与 extra 设置）未通过内容安全检查",
+                            "the final page (theme and extra values included) failed the content rules"), findings)
+        return output
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """Leave nothing publishable behind: MkDocs may already have written part of the site."""
+        if self.preview or self.site_dir is None or not self.site_dir.is_dir():
+            return
+        for child in self.site_dir.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+        log.error(Msg("构建失败，已清空输出目录 {d}，不留下可发布的内容", "build failed; emptied {d} so nothing publishable "
+                      "is left behind").format(d=self.site_dir).render(self.lang))
+
+
+def _is_symlinked(source: Path, docs_dir: Path) -> bool:
+    """The file, or a folder between it and docs_dir, is a symbolic link."""
+    path = source.absolute()
+    while path != docs_dir and docs_dir in path.parents:
+        if path.is_symlink():
+            return True
+        path = path.parent
+    return False
+
+
+def _normal_url(url: str) -> str:
+    url = url.lstrip("/")
+    if url.endswith("index.html"):
+        url = url[: -len("index.html")]
+    return url.rstrip("/")
+
+
+def _prune(items: list) -> list:
+    kept = []
+    for item in items:
+        if isinstance(item, Section):
+            item.children = _prune(item.children)
+            if item.children:
+                kept.append(item)
+        elif isinstance(item, MkPage):
+            if not item.file.inclusion.is_excluded():
+                kept.append(item)
+        elif isinstance(item, Link):
+            kept.append(item)
+        else:
+            kept.append(item)
+    return kept
+
+
+__all__ = ["GovGatePlugin", "GovGateConfig", "File"]

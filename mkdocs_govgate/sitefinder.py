@@ -1,0 +1,44 @@
+"""Finding a site's settings from mkdocs.yml, so the CLI and hooks see what the plugin sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import GateError
+from .i18n import Msg
+from .site import DEFAULT_DOCS_DIR, SiteConfig
+
+
+def find_config_file(start: Path) -> Path | None:
+    for folder in [start.resolve(), *start.resolve().parents]:
+        for name in ("mkdocs.yml", "mkdocs.yaml"):
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def site_from_mkdocs(config_file: Path | None, start: Path, lang: str | None = None) -> SiteConfig:
+    """SiteConfig from mkdocs.yml's govgate plugin entry; defaults when there is no mkdocs.yml."""
+    if config_file is None:
+        config_file = find_config_file(start)
+    if config_file is None:
+        return SiteConfig.at(start, DEFAULT_DOCS_DIR, lang=lang or "zh")
+    from mkdocs.config import load_config  # noqa: PLC0415 - only the adapter needs MkDocs
+    from mkdocs.exceptions import ConfigurationError  # noqa: PLC0415
+
+    try:
+        mk = load_config(str(config_file))
+    except (ConfigurationError, OSError) as exc:
+        raise GateError(Msg(f"无法读取 MkDocs 配置：{exc}", f"cannot read the MkDocs configuration: {exc}"),
+                        str(config_file)) from None
+    plugin = mk.plugins.get("govgate")
+    if plugin is None:
+        raise GateError(Msg("mkdocs.yml 没有启用 govgate 插件", "mkdocs.yml does not enable the govgate plugin"),
+                        str(config_file), hint=Msg("在 plugins 中加入 govgate", "add govgate under plugins"))
+    settings = plugin.config
+    root = config_file.resolve().parent
+    assets = sorted({str(a) for a in list(mk.extra_css) + [str(s) for s in mk.extra_javascript]} | set(settings.assets))
+    site = SiteConfig.at(root, Path(mk.docs_dir), settings.policy, settings.reviewers, settings.rules_dir,
+                         lang or settings.lang, [a for a in assets if "://" not in a])
+    site.on_unapproved = settings.on_unapproved
+    return site
