@@ -27,26 +27,26 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="govgate", description="政府网站发布门禁 / publishing gate for government sites")
     parser.add_argument("--lang", choices=("zh", "en"), default=None, help="message language (default zh)")
     parser.add_argument("--config", "-f", type=Path, default=None, help="mkdocs.yml (default: found upwards)")
+    # --lang and --config are accepted before or after the command
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    common.add_argument("--config", "-f", type=Path, default=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", help="检查签核与内容规则 / check sign-offs and content rules")
+    check = sub.add_parser("check", parents=[common], help="检查签核与内容规则 / check sign-offs and content rules")
     check.add_argument("paths", nargs="*", type=Path)
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     for action in ("approve", "revise", "reject"):
-        sign = sub.add_parser(action, help=f"{action} a page at one review stage (signed commit)")
+        sign = sub.add_parser(action, parents=[common], help=f"{action} a page at one review stage (signed commit)")
         sign.add_argument("path", type=Path)
         sign.add_argument("--stage", required=True)
         sign.add_argument("--opinion", default=None)
     return parser
 
 
-def _lang_of(argv: Sequence[str]) -> str:
-    return "en" if "--lang=en" in argv or any(a == "--lang" and b == "en" for a, b in zip(argv, argv[1:])) else "zh"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
-    lang = args.lang or _lang_of(argv)
+    lang = args.lang or "zh"
     try:
         if args.command == "check":
             return _check(args, lang)

@@ -1,0 +1,55 @@
+"""Vale-style rules: existence (word lists), substitution (wrong → right), pattern (regexes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ..matcher import WordMatcher
+from ..model import Rule
+from ..normalise import NormText, normalise_word
+from . import Hit, excepted
+
+
+class WordRules:
+    """All existence and substitution rules in one automaton: one pass over the text."""
+
+    def __init__(self, rules: Iterable[Rule]):
+        self.matcher = WordMatcher()
+        self.allow: dict[str, set[str]] = {}
+        for rule in rules:
+            if rule.kind == "existence":
+                for word in rule.words:
+                    self.matcher.add(word, (rule, None))
+            elif rule.kind == "substitution":
+                for wrong, right in rule.swap.items():
+                    if normalise_word(wrong) != normalise_word(right):
+                        self.matcher.add(wrong, (rule, right))
+            self.allow[rule.id] = {normalise_word(a) for a in rule.allow}
+        self.matcher.build()
+
+    def scan(self, nt: NormText) -> Iterator[Hit]:
+        text = nt.compact
+        for hit in self.matcher.iter(text):
+            rule, right = hit.payload
+            if hit.word in self.allow.get(rule.id, ()):
+                continue
+            if excepted(rule, text, hit.start, hit.end):
+                continue
+            start, end = nt.compact_span(hit.start, hit.end)
+            suggestion = rule.suggestion.format(right=right) if (right and rule.suggestion) else None
+            yield Hit(rule, start, end, suggestion=suggestion)
+
+
+def scan_patterns(rules: Iterable[Rule], nt: NormText) -> Iterator[Hit]:
+    for rule in rules:
+        text = nt.norm if rule.view == "norm" else nt.compact
+        if rule.keywords and not any(k in text for k in rule.keywords):
+            continue    # gitleaks-style pre-filter: skip the regexes when no keyword is present
+        allow = {normalise_word(a) for a in rule.allow}
+        for pattern in rule.patterns:
+            for m in pattern.finditer(text):
+                a, b = m.span()
+                if a == b or normalise_word(m.group()) in allow or excepted(rule, text, a, b):
+                    continue
+                start, end = nt.norm_span(a, b) if rule.view == "norm" else nt.compact_span(a, b)
+                yield Hit(rule, start, end)

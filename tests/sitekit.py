@@ -1,0 +1,210 @@
+"""Temporary MkDocs sites for tests: real files, real keys, real `mkdocs build`.
+
+Sign-offs are written the way `govgate approve` writes them (current digest, ISO time with
+time zone) so tests can set up approved pages without a git history; evidence tests make
+real signed commits instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from ruamel.yaml import YAML
+
+from mkdocs_govgate.digest import page_digest
+from mkdocs_govgate.page import Page
+
+BIN = Path(sys.executable).parent
+TZ = dt.timezone(dt.timedelta(hours=8))
+
+PEOPLE = {
+    "editor1": ("编辑甲", ["editor"]),
+    "editor2": ("编辑乙", ["editor"]),
+    "chief1": ("科长甲", ["section_chief"]),
+    "chief2": ("科长乙", ["section_chief"]),
+    "webadmin1": ("网管甲", ["site_admin"]),
+    "secrecy1": ("保密员甲", ["secrecy_officer"]),
+    "deputy1": ("副县长甲", ["deputy_leader"]),
+    "principal1": ("县长甲", ["principal_leader"]),
+    "superior1": ("副市长甲", ["superior_leader"]),
+    "root1": ("管理员甲", ["admin"]),
+}
+# who signs each stage by default
+DEFAULT_SIGNERS = {"first": "chief1", "second": "webadmin1", "final": "deputy1", "principal": "principal1",
+                   "superior": "superior1"}
+STAGES = {"general": ["first", "second", "final"], "important": ["first", "second", "final", "principal"],
+          "special": ["first", "second", "final", "principal", "superior"]}
+
+POLICY = """\
+roles:
+  editor: 信息采编人员
+  section_chief: 科室负责人
+  site_admin: 网站管理员
+  secrecy_officer: 保密审核员
+  deputy_leader: 分管领导
+  principal_leader: 主要领导
+  superior_leader: 上级领导
+  admin: 信任库管理员
+stages:
+  first:     {title: 初审初校, roles: [section_chief]}
+  second:    {title: 复审复校, roles: [site_admin, secrecy_officer]}
+  final:     {title: 终审终校, roles: [deputy_leader, principal_leader]}
+  principal: {title: 主要领导签批, roles: [principal_leader]}
+  superior:  {title: 上级领导批示, roles: [superior_leader]}
+classifications:
+  general:   [first, second, final]
+  important: [first, second, final, principal]
+  special:   [first, second, final, principal, superior]
+separation_of_duties: true
+ordered: true
+evidence: inline
+"""
+
+
+@cache
+def private_key(person: str) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+def public_line(person: str) -> str:
+    key = private_key(person).public_key().public_bytes(serialization.Encoding.OpenSSH,
+                                                         serialization.PublicFormat.OpenSSH)
+    return f"{key.decode()} {person}@test"
+
+
+def roster_yaml(people: dict[str, tuple[str, list[str]]] | None = None, overrides: dict | None = None) -> str:
+    lines = ["people:"]
+    for pid, (name, roles) in (people or PEOPLE).items():
+        extra = (overrides or {}).get(pid, {})
+        lines += [f"  - id: {pid}", f"    name: {name}", "    unit: 测试县政府办公室", f"    roles: [{', '.join(roles)}]",
+                  f'    keys: ["{public_line(pid)}"]', f"    valid_from: {extra.get('valid_from', '2020-01-01')}",
+                  f"    valid_until: {extra.get('valid_until', 'null')}"]
+    return "\n".join(lines) + "\n"
+
+
+def dump_yaml(data: dict) -> str:
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    stream = io.StringIO()
+    yaml.dump(data, stream)
+    return stream.getvalue()
+
+
+@dataclass
+class Site:
+    root: Path
+    on_unapproved: str = "fail"
+    theme: str = "mkdocs"
+    plugins_before: list[str] = field(default_factory=lambda: ["search"])
+    extra_config: str = ""
+    pages: dict[str, tuple[dict, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        (self.root / "content").mkdir(parents=True, exist_ok=True)
+        (self.root / "signoffs").mkdir(exist_ok=True)
+        self.write("signoffs/policy.yml", POLICY)
+        self.write("signoffs/reviewers.yml", roster_yaml())
+        self.write_config()
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / "site"
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    def write_config(self, **govgate: object) -> None:
+        options = {"on_unapproved": self.on_unapproved, **govgate}
+        plugin_lines = "".join(f"  - {p}\n" for p in self.plugins_before)
+        option_lines = "".join(f"      {k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in options.items())
+        self.write("mkdocs.yml", f"site_name: 测试县人民政府\ndocs_dir: content\nsite_dir: site\n"
+                                 f"theme:\n  name: {self.theme}\n"
+                                 f"plugins:\n{plugin_lines}  - govgate:\n{option_lines}{self.extra_config}")
+
+    def page(self, rel: str, body: str, *, classification: str = "general", author: str = "editor1",
+             title: str | None = None, **meta: object) -> Path:
+        data = {"title": title or rel.rsplit("/", 1)[-1].removesuffix(".md"), "date": dt.date(2025, 1, 9),
+                "column": "通知公告", "unit": "测试县应急管理局", "author": author, "classification": classification}
+        data.update(meta)
+        self.pages[rel] = (data, body)
+        return self._render(rel)
+
+    def _render(self, rel: str) -> Path:
+        data, body = self.pages[rel]
+        return self.write(f"content/{rel}", f"---\n{dump_yaml(data)}---\n\n{body}")
+
+    def digest(self, rel: str) -> str:
+        return page_digest(Page.load(self.docs, rel), self.docs)
+
+    def sign(self, rel: str, stage: str, by: str | None = None, decision: str = "approve",
+             opinion: str = "同意", at: dt.datetime | None = None, digest: str | None = None) -> dict:
+        data, body = self.pages[rel]
+        entries = data.setdefault("signoffs", [])
+        at = at or dt.datetime(2025, 1, 10, 9, 0, tzinfo=TZ) + dt.timedelta(minutes=len(entries))
+        entry = {"stage": stage, "by": by or DEFAULT_SIGNERS[stage], "decision": decision, "opinion": opinion,
+                 "at": at.isoformat(), "digest": digest or self.digest(rel)}
+        entry.update(inline_signature(entry))
+        entries.append(entry)
+        self._render(rel)
+        return entry
+
+    def approve(self, rel: str, classification: str | None = None) -> None:
+        """Every required stage signed by its default signer."""
+        data, _ = self.pages[rel]
+        for stage in STAGES[classification or data["classification"]]:
+            self.sign(rel, stage)
+
+    def run(self, *args: str, check: bool = False) -> subprocess.CompletedProcess:
+        env = dict(os.environ, NO_COLOR="1", PYTHONWARNINGS="ignore")
+        return subprocess.run([str(a) for a in args], cwd=self.root, capture_output=True, text=True, env=env,
+                              check=check, timeout=300)
+
+    def build(self, *args: str) -> subprocess.CompletedProcess:
+        return self.run(str(BIN / "mkdocs"), "build", *args)
+
+    def govgate(self, *args: str) -> subprocess.CompletedProcess:
+        return self.run(str(BIN / "govgate"), *args)
+
+    def site_text(self) -> str:
+        """Every byte MkDocs wrote, as text (gz files unpacked), to grep for leaks."""
+        import gzip  # noqa: PLC0415
+
+        chunks = []
+        for path in sorted(self.site_dir.rglob("*")):
+            if path.is_file():
+                data = path.read_bytes()
+                if path.suffix == ".gz":
+                    data = gzip.decompress(data)
+                chunks.append(data.decode("utf-8", errors="replace"))
+                chunks.append(path.relative_to(self.site_dir).as_posix())
+        return "\n".join(chunks)
+
+
+def inline_signature(entry: dict) -> dict:
+    """The inline signature for an entry, once the evidence module provides it."""
+    try:
+        from mkdocs_govgate.evidence.inline import sign_entry  # noqa: PLC0415
+    except ImportError:
+        return {}
+    return {"signature": sign_entry(entry, private_key(entry["by"]))}
