@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from .approval import Evidence
 from .gate import Gate
-from .site import SiteConfig, load_trust
+from .site import SiteConfig, Trust, load_trust
+
+
+def build_rules(config: SiteConfig, trust: Trust):
+    try:
+        from .rules import RuleEngine  # noqa: PLC0415  TRANSITIONAL until the rules engine lands
+    except ImportError:
+        return None
+    options = dict(trust.policy.rule_options)
+    options.setdefault("waivable_secret_rules", list(trust.policy.waivable_secret_rules))
+    return RuleEngine.load(config.rules_dir if config.rules_dir.is_dir() else None, options)
+
+
+def build_evidence(config: SiteConfig, trust: Trust) -> Evidence:
+    from .evidence.inline import InlineEvidence  # noqa: PLC0415 - the git side is only loaded when needed
+
+    if trust.policy.evidence == "inline":
+        return InlineEvidence(trust.roster, config.policy_path.parent)
+    raise NotImplementedError("history evidence")
 
 
 def build_gate(config: SiteConfig) -> Gate:
     trust = load_trust(config)
-    rules = None
-    try:
-        from .rules import RuleEngine  # noqa: PLC0415 - wired in while the rules engine lands
-    except ImportError:  # pragma: no cover - transitional
-        RuleEngine = None  # noqa: N806
-    if RuleEngine is not None:
-        options = dict(trust.policy.rule_options)
-        options.setdefault("waivable_secret_rules", list(trust.policy.waivable_secret_rules))
-        rules = RuleEngine.load(config.rules_dir if config.rules_dir.is_dir() else None, options)
-    return Gate(config, rules=rules, trust=trust)
+    return Gate(config, rules=build_rules(config, trust), evidence=build_evidence(config, trust), trust=trust)

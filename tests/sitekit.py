@@ -22,6 +22,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ruamel.yaml import YAML
 
 from mkdocs_govgate.digest import page_digest
+from mkdocs_govgate.evidence import sshsig
+from mkdocs_govgate.evidence.inline import INLINE_NAMESPACE, payload_for
 from mkdocs_govgate.page import Page
 
 BIN = Path(sys.executable).parent
@@ -202,9 +204,8 @@ class Site:
 
 
 def inline_signature(entry: dict) -> dict:
-    """The inline signature for an entry, once the evidence module provides it."""
-    try:
-        from mkdocs_govgate.evidence.inline import sign_entry  # noqa: PLC0415
-    except ImportError:
-        return {}
-    return {"signature": sign_entry(entry, private_key(entry["by"]))}
+    """The inline signature `govgate approve` adds: SSHSIG over the signed fields of the entry."""
+    payload = payload_for(entry["digest"], entry["stage"], entry["by"], entry["decision"],
+                          dt.datetime.fromisoformat(entry["at"]))
+    blob = sshsig.key_blob_from_line(public_line(entry["by"]))
+    return {"signature": sshsig.sign(private_key(entry["by"]), blob, payload, INLINE_NAMESPACE)}

@@ -96,6 +96,9 @@ class LinkRules:
             for m in URL_RE.finditer(text):
                 url = m.group().rstrip(".,;:!?*_~")
                 rule = self.check_host(host_of(url))
+                if rule and rule.id == "link.domain" and not re.match(r"(?i)(?:https?|ftp):|//", url) \
+                        and not text.startswith("](", m.start() - 2) and not text.startswith("\n\n", m.start() - 2):
+                    rule = self.rules.get("link.bare_domain")     # prose, not a link
                 if rule:
                     start, end = nt.norm_span(m.start(), m.start() + len(url))
                     yield Hit(rule, start, end, shown=url)

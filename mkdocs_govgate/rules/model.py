@@ -14,7 +14,7 @@ from ..i18n import Msg
 KINDS = ("existence", "substitution", "pattern", "detector")
 DETECTORS = (
     "id_card", "bank_card", "mobile", "uscc", "leader_title",
-    "link_domain", "link_shortener", "link_ad", "link_hidden", "link_text_mismatch", "link_script",
+    "link_domain", "link_bare_domain", "link_shortener", "link_ad", "link_hidden", "link_text_mismatch", "link_script",
     "reprint_source", "reprint_url", "reprint_fields",
     "metadata_required", "metadata_classification", "metadata_expired", "metadata_withdrawn",
 )

@@ -23,7 +23,7 @@ RULE_KEYS = {
     "id", "category", "severity", "kind", "message", "suggestion", "words", "swap", "patterns", "view",
     "keywords", "detector", "data", "exceptions", "allow",
 }
-OVERRIDE_KEYS = {"severity", "disable", "allow", "words", "swap", "exceptions"}
+OVERRIDE_KEYS = {"severity", "disable", "allow", "words", "swap", "exceptions", "data"}
 OPTION_KEYS = {"uscc_severity", "waivable_secret_rules", "allowed_domains", "today", "severity", "disable"}
 SEVERITIES = tuple(s.value for s in Severity)
 
@@ -387,6 +387,10 @@ def _override(rule: Rule, change: Any, ruleset: RuleSet, shown: str, line: int) 
     rule.allow |= set(_str_list(change.get("allow"), "allow", shown, line))
     rule.words.extend(_str_list(change.get("words"), "words", shown, line))
     rule.swap.update(_swap(change.get("swap"), shown, line))
+    if "data" in change:
+        if not isinstance(change["data"], Mapping):
+            raise _err("data 必须是键值映射", "data must be a mapping", shown, line)
+        rule.data.update(change["data"])     # replaces the named keys (e.g. metadata.required fields)
     if "exceptions" in change:
         rule.exceptions = _exceptions(change["exceptions"], shown, line)
 
