@@ -195,6 +195,31 @@ def entry_text(fields: dict[str, str], signature: str | None, indent: int) -> st
 
 def splice_entry(text: str, page: Page, entry: dict[str, str], signature: str | None) -> str:
     """``text`` with the entry appended to ``signoffs`` (created at the end of the front-matter if absent)."""
+    offset, block = insertion(text, page, entry, signature)
+    return text[:offset] + block + text[offset:]
+
+
+def splice_raw(raw: bytes, page: Page, entry: dict[str, str], signature: str | None) -> bytes:
+    """The file's exact bytes with the entry inserted: BOM, line endings (even mixed) and all else kept."""
+    offset, block = insertion(page.text, page, entry, signature)
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    source = raw[len(bom):].decode("utf-8")
+    position = _raw_index(source, offset)
+    newline = "\r\n" if "\r\n" in source else "\n"
+    return bom + (source[:position] + block.replace("\n", newline) + source[position:]).encode("utf-8")
+
+
+def _raw_index(source: str, normalised_offset: int) -> int:
+    """Index in ``source`` of the character at ``normalised_offset`` of its newline-normalised form."""
+    i = n = 0
+    while n < normalised_offset:
+        i += 2 if source.startswith("\r\n", i) else 1
+        n += 1
+    return i
+
+
+def insertion(text: str, page: Page, entry: dict[str, str], signature: str | None) -> tuple[int, str]:
+    """Where in ``text`` the entry goes, and its text."""
     match = FRONT_MATTER_RE.match(text)
     if not match or page.yaml is None:
         raise Refused(Msg("页面没有页首信息（front-matter）", "the page has no front-matter"))
@@ -231,16 +256,7 @@ def splice_entry(text: str, page: Page, entry: dict[str, str], signature: str | 
         block = entry_text(entry, signature, indent)
     if insert_at > 0 and not lines[insert_at - 1].endswith("\n"):
         block = "\n" + block
-    new_front = "".join(lines[:insert_at]) + block + "".join(lines[insert_at:])
-    return text[:front_start] + new_front + text[match.end(1):]
-
-
-def _to_bytes(original_raw: bytes, new_text: str) -> bytes:
-    """Keep the file's BOM and line endings: only the entry's bytes are new."""
-    bom = b"\xef\xbb\xbf" if original_raw.startswith(b"\xef\xbb\xbf") else b""
-    crlf = b"\r\n" in original_raw
-    data = new_text.encode("utf-8")
-    return bom + (data.replace(b"\n", b"\r\n") if crlf else data)
+    return front_start + len("".join(lines[:insert_at])), block
 
 
 def _sign_inline(key: SigningKey, payload: bytes, cwd: Path) -> str:
@@ -334,8 +350,7 @@ def _run(action: str, path: str, stage_id: str, opinion: str | None, cwd: Path) 
     fields = {"stage": stage_id, "by": person.id, "decision": action, "opinion": opinion, "at": at.isoformat(),
               "digest": digest.value}
     signature = _sign_inline(key, payload_for(digest.value, stage_id, person.id, action, at), repo_root)
-    new_text = splice_entry(page.text, page, fields, signature)
-    new_bytes = _to_bytes(original, new_text)
+    new_bytes = splice_raw(original, page, fields, signature)
     _verify_splice(rel, page, new_bytes, fields, signature)
     _atomic_write(abs_path, new_bytes, original)
     trailer = ApprovalTrailer(repo_path, stage_id, person.id, action, digest.value)

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from .approval import Evidence
 from .gate import Gate
+from .rules import RuleEngine
 from .site import SiteConfig, Trust, load_trust
 
 
-def build_rules(config: SiteConfig, trust: Trust):
-    try:
-        from .rules import RuleEngine  # noqa: PLC0415  TRANSITIONAL until the rules engine lands
-    except ImportError:
-        return None
+def build_rules(config: SiteConfig, trust: Trust) -> RuleEngine:
     options = dict(trust.policy.rule_options)
     options.setdefault("waivable_secret_rules", list(trust.policy.waivable_secret_rules))
     return RuleEngine.load(config.rules_dir if config.rules_dir.is_dir() else None, options)

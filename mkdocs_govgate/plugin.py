@@ -40,6 +40,10 @@ log = logging.getLogger("mkdocs.plugins.govgate")
 # Extensions that pull text from disk into a page at render time, outside the page's digest.
 _INCLUDE_EXTENSIONS = ("pymdownx.snippets", "markdown_include.include", "mdx_include")
 _INCLUDE_PLUGINS = ("macros", "include-markdown", "mkdocs-simple-hooks")
+# Plugins that change page.meta from files outside the page (material's folder-level meta files).
+_META_PLUGINS = ("meta",)
+# Findings about the docs folder itself, not one page: no page can be left out to fix them.
+_SITE_RULES = ("input.symlink", "input.meta_file")
 _ANCHOR_RE = re.compile(r"<a\b[^>]*?\bhref\s*=\s*(\"[^\"]*\"|'[^']*')[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -77,11 +81,16 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
 
     def __init__(self) -> None:
         self.command = "build"
+        self.dirty = False
+        self.site_dir: Path | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        """Per-build state: `mkdocs serve` keeps this instance across rebuilds."""
         self.gate: Gate | None = None
         self.report = Report()
         self.results: dict[str, PageResult] = {}
         self.excluded_urls: set[str] = set()
-        self.site_dir: Path | None = None
 
     @property
     def lang(self) -> str:
@@ -94,7 +103,11 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
-        if dirty and command != "serve":
+        self.dirty = dirty
+
+    def _refuse_dirty(self) -> None:
+        """Raised from on_config, not on_startup, so that on_build_error empties site_dir."""
+        if self.dirty and not self.preview:
             raise PluginError("govgate: " + Msg(
                 "拒绝 --dirty 构建：它会保留旧页面（包括已撤下或未获批的页面）。请去掉 --dirty 重新构建。",
                 "refusing a --dirty build: it keeps stale pages (withdrawn or unapproved ones included). "
@@ -102,7 +115,9 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
 
     @_fail_closed
     def on_config(self, config):
+        self._reset()
         self.site_dir = Path(config.site_dir)
+        self._refuse_dirty()
         self._refuse_includes(config)
         root = Path(config.config_file_path or ".").resolve().parent
         site = SiteConfig(root=root, docs_dir=Path(config.docs_dir), policy_path=root / self.config.policy,
@@ -120,6 +135,14 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 f"不支持 {', '.join(found)}：它在构建时把磁盘上的其他文字并入页面，绕过了签核摘要。请把内容直接写进页面。",
                 f"{', '.join(found)} is not supported: it pulls other text from disk into pages at build time, "
                 "outside the signed-off digest. Write the content into the page itself.").render(self.lang))
+        meta = [n for n in config.plugins if n.split("/")[-1] in _META_PLUGINS]
+        if meta:
+            raise PluginError("govgate: " + Msg(
+                f"不支持 {', '.join(meta)} 插件：它用目录级的元数据文件改变页面信息，绕过了页面签核。"
+                "请把这些设置写进各页面的页首信息，并从 plugins 中删去它。",
+                f"the {', '.join(meta)} plugin is not supported: it changes pages' metadata from folder-level "
+                "files, outside the pages' sign-offs. Put those settings into each page's front-matter and "
+                "remove the plugin.").render(self.lang))
 
     def _assets(self, config) -> list[str]:
         declared = [str(p) for p in list(config.extra_css) + [str(s) for s in config.extra_javascript]]
@@ -143,9 +166,9 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 pages.append(file.src_uri)
             else:
                 others.append(file.src_uri)
-        if (docs_dir / ".meta.yml").exists() or any(docs_dir.rglob(".meta.yml")):
-            others.extend(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob(".meta.yml"))
-        self.report = self.gate.check_site(pages, others)
+        # MkDocs lists dot-files (excluded); add any it left out so each is reported once.
+        others.extend(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob(".meta.yml"))
+        self.report = self.gate.check_site(pages, sorted(set(others)))
         self.report.findings.extend(symlinks)
         self.results = {p.path: p for p in self.report.pages}
         self._decide(files)
@@ -154,6 +177,11 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     def _decide(self, files: Files) -> None:
         unapproved = {p.path for p in self.report.pages if not p.approved}
         content = [f for f in self.report.all_findings() if f.blocking and f.category not in ("approval", "input")]
+        site_problems = [f for f in self.report.findings if f.blocking and f.rule in _SITE_RULES]
+        if site_problems:
+            # Not a page to leave out: a symlink or folder meta file changes what MkDocs reads.
+            self._abort(Msg("文档目录中有不能发布的文件结构", "the docs directory holds files that cannot be published"),
+                        site_problems)
         if self.preview:
             for file in files:
                 if file.src_uri in unapproved:
@@ -181,14 +209,10 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 self.excluded_urls.add(_normal_url(file.url))
             elif file.is_documentation_page() or file.src_uri in kept_files and file.src_uri not in refused_files:
                 continue
-            elif not self._from_docs_dir(file):
+            elif not self._from_docs_dir(file) or file.inclusion.is_excluded():
                 continue
             file.inclusion = InclusionLevel.EXCLUDED
             left_out.append(file.src_uri)
-        for file in files:
-            if file.src_uri in unapproved:
-                file.inclusion = InclusionLevel.EXCLUDED
-                left_out.append(file.src_uri)
         if left_out:
             log.info(Msg(f"以下 {len(left_out)} 个文件未获准发布，已排除：",
                          f"{len(left_out)} file(s) not cleared for publication were left out:")
@@ -282,7 +306,10 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         """The final HTML (theme overrides, ``extra:`` values): a finding here empties site_dir."""
         if self.gate is None or self.gate.rules is None or self.preview:
             return output
-        findings = [f for f in self.gate.rules.scan_html(page.file.url or page.file.src_uri, output) if f.blocking]
+        # The page's own waivers apply here too, or waived text in its body would block.
+        result = self.results.get(page.file.src_uri)
+        waivers = self.gate.load_page(page.file.src_uri).waivers if result and result.verdict else []
+        findings = [f for f in self.gate.rules.scan_html(page.file.src_uri, output, waivers=waivers) if f.blocking]
         if findings:
             self._abort(Msg("最终页面（含主题与 extra 设置）未通过内容安全检查",
                             "the final page (theme and extra values included) failed the content rules"), findings)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sitekit import Site, roster_yaml
+
+# The stock themes link CDNs and their makers' sites; a site reviews and allow-lists them.
+THEME_DOMAINS = "mkdocs.org\ncdnjs.cloudflare.com\nfonts.googleapis.com\nfonts.gstatic.com\nsquidfunk.github.io\n"
+
+
+@pytest.fixture
+def site(site: Site) -> Site:
+    site.write("signoffs/rules/allowed_domains.txt", THEME_DOMAINS)
+    return site
 
 
 def edit_body(site: Site, rel: str, body: str) -> None:

@@ -46,7 +46,7 @@ def git_env() -> dict[str, str]:
 def run_git(cwd: Path, *args: str, check: bool = True, input: bytes | None = None) -> bytes:
     try:
         proc = subprocess.run(["git", *GIT_SAFE_OPTIONS, *args], cwd=cwd, env=git_env(), input=input,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+                              capture_output=True, check=False)
     except FileNotFoundError:
         raise GateError(Msg("找不到 git 命令", "git is not installed"),
                         hint=Msg("安装 git 后重试", "install git and retry")) from None

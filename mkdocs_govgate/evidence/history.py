@@ -170,6 +170,9 @@ class HistoryEvidence:
             return [commit]
         new = self._version(repo_path, change.new)
         problems: list[Msg] = []
+        signer = self.checker.signer(oid, state)
+        if isinstance(signer, Msg):
+            problems.append(signer)
         if any(self.index.changed_paths.get((oid, i), 0) != 1 for i in range(len(parents))):
             problems.append(Msg("签核提交还改动了其他文件（签核提交只能包含这一页的签核记录）",
                                 "the approval commit changes other files too (it may only add this page's sign-off)"))
@@ -188,9 +191,7 @@ class HistoryEvidence:
             problems.append(trailer)
         else:
             problems.extend(_trailer_problems(trailer, ApprovalTrailer(repo_path, stage, by, decision, digest)))
-        signer = self.checker.signer(oid, state)
         if isinstance(signer, Msg):
-            problems.append(signer)
             return problems
         at_day = _day(at)
         problems.extend(key_problems(state, self.chain.compromised, by, signer, commit, at_day))

@@ -60,7 +60,7 @@ class OpenPgpKeyring:
 
     def _gpg(self, *args: str, input: bytes) -> bytes:
         proc = subprocess.run([_gpg_binary("gpg"), "--batch", "--no-options", "--homedir", str(self.home), *args],
-                              input=input, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+                              input=input, capture_output=True, check=False)
         if proc.returncode != 0:
             raise SignatureError(Msg(f"无法读取 OpenPGP 公钥：{proc.stderr.decode(errors='replace').strip()[:200]}",
                                      f"cannot read OpenPGP public key: {proc.stderr.decode(errors='replace').strip()[:200]}"))
@@ -92,7 +92,7 @@ class OpenPgpKeyring:
             proc = subprocess.run(
                 [_gpg_binary("gpgv"), "--homedir", str(self.home), "--keyring", str(self.keyring),
                  "--status-fd", "1", sig_path, "-"],
-                input=payload, stdout=subprocess.PIPE, stderr=subprocess.PIPE, check=False)
+                input=payload, capture_output=True, check=False)
         finally:
             Path(sig_path).unlink(missing_ok=True)
         return parse_status(proc.stdout.decode("utf-8", errors="replace"), proc.returncode)

@@ -215,6 +215,7 @@ class TrustWalker:
         self.policy_file = policy_file
         self.roster_file = roster_file
         self._loaded: dict[str | None, tuple[Policy, Roster] | Msg] = {}
+        self._actual: dict[str, str | None] = {}
 
     def load(self, tree: str | None) -> tuple[Policy, Roster] | Msg:
         if tree not in self._loaded:
@@ -237,12 +238,19 @@ class TrustWalker:
             return Msg(f"信任库无法读取：{exc.render('zh')}", f"the trust store cannot be read: {exc.render('en')}")
         return policy, roster
 
-    def trust_tree(self, commit: str, parent_state: TrustState | None) -> str | None:
-        parents = self.index.parents[commit]
-        if parent_state is not None and len(parents) == 1 and (commit, 0) not in self.index.touches_trust:
-            return parent_state.tree
-        found = self.reader.resolve(f"{commit}:{self.trust_dir}")
-        return found[0] if found and found[1] == "tree" else None
+    def trust_tree(self, commit: str) -> str | None:
+        """The ``signoffs/`` tree as checked in at ``commit`` (not necessarily the effective one)."""
+        cached = self._actual.get(commit, "")
+        if cached != "":
+            return cached
+        parents = self.index.parents.get(commit, ())
+        if len(parents) == 1 and parents[0] in self._actual and (commit, 0) not in self.index.touches_trust:
+            tree = self._actual[parents[0]]
+        else:
+            found = self.reader.resolve(f"{commit}:{self.trust_dir}")
+            tree = found[0] if found and found[1] == "tree" else None
+        self._actual[commit] = tree
+        return tree
 
     def walk(self, root: TrustRoot) -> TrustChain:
         root_oid = self._resolve_root(root)
@@ -277,7 +285,7 @@ class TrustWalker:
         return oid
 
     def _root_state(self, root: TrustRoot, oid: str) -> TrustState:
-        tree = self.trust_tree(oid, None)
+        tree = self.trust_tree(oid)
         loaded = self.load(tree)
         if isinstance(loaded, Msg):
             raise GateError(Msg("信任根提交的信任库无法读取：", "the trust root's trust store cannot be read: ") + loaded)
@@ -307,9 +315,9 @@ class TrustWalker:
             if not parent_states:
                 continue   # not a descendant of the root
             base = _merge_states(parent_states)
-            tree = self.trust_tree(commit, base)
+            tree = self.trust_tree(commit)
             if tree == base.tree:
-                chain.states[commit] = base if base.pending is None else _without_pending(base)
+                chain.states[commit] = base
                 continue
             sibling = next((s for s in parent_states if s.tree == tree), None)
             if sibling is not None:   # a merge bringing in a change already accepted on its branch
@@ -383,10 +391,6 @@ def _merge_states(states: list[TrustState]) -> TrustState:
             if person not in until or value[0] < until[person][0]:
                 until[person] = value
     return TrustState(first.tree, first.policy, first.roster, max(s.asof for s in states), revoked, until, first.pending)
-
-
-def _without_pending(state: TrustState) -> TrustState:
-    return state
 
 
 def checked_out_trust_store_matches(repo_root: Path, reader: ObjectReader, head: str, trust_dir: str,

@@ -31,6 +31,9 @@ SCRIPT_RE = re.compile(r"(?i)(?:(?<=\]\()|(?<=\n\n))[ \t]*(?:javascript|vbscript
 MD_LINK_RE = re.compile(r"(?<!!)\[([^\]\n]{1,300})\]\(\s*<?([^)\s>]+)")
 HTML_A_RE = re.compile(r"(?is)<a\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)[^>]*>(.*?)</a\s*>")
 _TAG_RE = re.compile(r"<[^<>]*>")
+# Theme assets (stylesheets, scripts, meta) are not links readers follow: only ad/short-link
+# domains are judged there, so a theme's font CDN does not block every rendered page.
+_ASSET_TAG_RE = re.compile(r"(?is)<(?:link|script|meta)\b[^<>]*>")
 _DOMAIN_IN_TEXT_RE = re.compile(r"(?i)(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})")
 
 _HIDDEN_STYLE_RE = re.compile(
@@ -93,12 +96,17 @@ class LinkRules:
     def scan(self, nt: NormText, *, markup: bool = True) -> Iterator[Hit]:
         text = nt.norm
         if "." in text or "/" in text:
+            assets = [m.span() for m in _ASSET_TAG_RE.finditer(nt.original)] if markup and "<" in nt.original else []
             for m in URL_RE.finditer(text):
                 url = m.group().rstrip(".,;:!?*_~")
                 rule = self.check_host(host_of(url))
                 if rule and rule.id == "link.domain" and not re.match(r"(?i)(?:https?|ftp):|//", url) \
                         and not text.startswith("](", m.start() - 2) and not text.startswith("\n\n", m.start() - 2):
                     rule = self.rules.get("link.bare_domain")     # prose, not a link
+                if rule and rule.id == "link.domain" and assets:
+                    origin = nt.starts[m.start()]
+                    if any(a <= origin < b for a, b in assets):
+                        continue
                 if rule:
                     start, end = nt.norm_span(m.start(), m.start() + len(url))
                     yield Hit(rule, start, end, shown=url)

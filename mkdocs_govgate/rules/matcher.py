@@ -1,8 +1,11 @@
 """Word-list matching with Aho-Corasick: linear in the text, whatever the list size.
 
-A regex alternation over 10,000 words backtracks at every position; an automaton visits each
-character once (see benchmarks/rules_bench.py).  Entries are matched on the compact view
-(normalise.py), so a list entry is normalised the same way before it is added.
+A regex alternation over 10,000 words tries every alternative at every position; an automaton
+visits each character once (see benchmarks/rules_bench.py).  ahocorasick-rs (Rust) is used:
+pyahocorasick scans children linearly, which is slow for CJK lists whose words start with
+thousands of different characters; pyahocorasick remains the fallback.  Entries are matched
+on the compact view (normalise.py), so a list entry is normalised the same way before it is
+added.
 """
 
 from __future__ import annotations
@@ -10,6 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+try:
+    import ahocorasick_rs
+except ImportError:  # pragma: no cover - fallback when the Rust wheel is unavailable
+    ahocorasick_rs = None
 import ahocorasick
 
 from .normalise import normalise_word
@@ -31,7 +38,8 @@ class WordMatcher:
     """Many words → payloads; ASCII words only match on word boundaries ('specialist' ≠ cialis)."""
 
     def __init__(self) -> None:
-        self._automaton = ahocorasick.Automaton()
+        self._automaton: object = None
+        self._keys: list[str] = []
         self._payloads: dict[str, list[object]] = {}
         self._built = False
 
@@ -50,20 +58,35 @@ class WordMatcher:
         return len(self._payloads)
 
     def build(self) -> None:
-        self._automaton = ahocorasick.Automaton()
-        for key, payloads in self._payloads.items():
-            self._automaton.add_word(key, (key, tuple(payloads)))
-        if self._payloads:
+        self._keys = list(self._payloads)
+        if not self._keys:
+            self._automaton = None
+        elif ahocorasick_rs is not None:
+            self._automaton = ahocorasick_rs.AhoCorasick(self._keys)
+        else:
+            self._automaton = ahocorasick.Automaton()
+            for i, key in enumerate(self._keys):
+                self._automaton.add_word(key, i)
             self._automaton.make_automaton()
         self._built = True
+
+    def _raw(self, compact: str) -> Iterator[tuple[int, int, int]]:
+        """(key index, start, end) of every occurrence, overlapping ones included."""
+        if ahocorasick_rs is not None:
+            yield from self._automaton.find_matches_as_indexes(compact, overlapping=True)
+        else:
+            for end, i in self._automaton.iter(compact):
+                yield i, end - len(self._keys[i]) + 1, end + 1
 
     def iter(self, compact: str) -> Iterator[Hit]:
         if not self._payloads:
             return
         if not self._built:
             self.build()
-        for end, (key, payloads) in self._automaton.iter(compact):
-            start = end - len(key) + 1
+        for index, start, stop in self._raw(compact):
+            key = self._keys[index]
+            payloads = self._payloads[key]
+            end = stop - 1
             # Word boundaries apply only on the ASCII-alphanumeric edges of an entry.
             if _is_word_char(key[0]) and start > 0 and _is_word_char(compact[start - 1]):
                 continue

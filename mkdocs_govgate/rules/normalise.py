@@ -131,11 +131,21 @@ class _Builder:
             self.starts.extend(range(base, base + len(text)))
             self.ends.extend(range(base + 1, base + len(text) + 1))
             return
-        for i, ch in enumerate(text):
-            if ch.isascii():
-                out = ch
-            else:
+        # Fast path: fold each distinct character once; when every change keeps the length,
+        # one str.translate does the run and offsets stay an identity range.
+        changed: dict[int, str] = {}
+        for ch in set(text):
+            if not ch.isascii():
                 out = _fold_char(ch)
+                if out != ch:
+                    changed[ord(ch)] = out
+        if all(len(out) == 1 for out in changed.values()):
+            self.parts.append(text.translate(changed) if changed else text)
+            self.starts.extend(range(base, base + len(text)))
+            self.ends.extend(range(base + 1, base + len(text) + 1))
+            return
+        for i, ch in enumerate(text):     # some character expands (① → 1, ㈱ → (株)): map one by one
+            out = changed.get(ord(ch), ch)
             self.parts.append(out)
             self.starts.extend([base + i] * len(out))
             self.ends.extend([base + i + 1] * len(out))

@@ -12,9 +12,18 @@ from kit import Key, Repo, make_openpgp_key, make_ssh_key  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Key]:
-    folder = tmp_path_factory.mktemp("keys")
-    gnupghome = folder / "gnupg"
+def keyfolder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("keys")
+
+
+@pytest.fixture(scope="session")
+def gnupghome(keyfolder: Path) -> Path:
+    return keyfolder / "gnupg"
+
+
+@pytest.fixture(scope="session")
+def keys(keyfolder: Path, gnupghome: Path) -> dict[str, Key]:
+    folder = keyfolder
     gnupghome.mkdir(mode=0o700)
     result = {
         "editor1": make_ssh_key(folder, "editor1"),
@@ -29,15 +38,6 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Key]:
         "mallory_pgp": make_openpgp_key(gnupghome, "mallory"),
     }
     return result
-
-
-@pytest.fixture(scope="session")
-def gnupghome(keys: dict[str, Key], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(keys["deputy1"].signing and str(_gnupg_of(tmp_path_factory)))
-
-
-def _gnupg_of(factory: pytest.TempPathFactory) -> Path:
-    return factory.getbasetemp() / "keys0" / "gnupg"
 
 
 @pytest.fixture(autouse=True)

@@ -123,6 +123,7 @@ class Repo:
         self.git("config", "user.name", "editor1")
         self.git("config", "user.email", "editor1@example.gov.cn")
         self.git("config", "commit.gpgsign", "false")
+        self.write(".gitignore", ".govgate-cache/\n")
         self.write("mkdocs.yml", "site_name: 测试\ndocs_dir: content\nplugins:\n  - govgate\n")
         self.write("signoffs/policy.yml", POLICY)
         self.write("signoffs/reviewers.yml", roster_yaml(keys))

@@ -1,0 +1,88 @@
+"""Cryptographic evidence for sign-offs: signed commits (history) or inline signatures.
+
+The plugin, CLI and hooks build one verifier per build with :func:`build_verifier` and pass
+it to ``approval.evaluate`` as ``evidence``; call ``close()`` when the build is done (it
+also writes the cache).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..i18n import Msg
+from ..page import Page, Signoff
+from ..roster import Roster
+from .cache import DEFAULT_CACHE_DIR, ResultCache, cache_key, git_blob_id
+from .gitobjects import ensure_full_history, head_commit, repo_toplevel, run_git
+from .history import VERIFIER_VERSION, HistoryEvidence
+from .inline import InlineEvidence
+from .truststore import TRUST_ROOT_ENV, TrustRoot
+from .versions import signoff_key
+
+__all__ = ["CachedHistoryEvidence", "HistoryEvidence", "InlineEvidence", "TrustRoot", "TRUST_ROOT_ENV",
+           "build_verifier"]
+
+
+class CachedHistoryEvidence:
+    """History evidence behind the result cache: history is only read when something changed."""
+
+    def __init__(self, docs_dir: Path, policy_path: Path, reviewers_path: Path, trust_root: TrustRoot,
+                 cache_dir: Path | None = None):
+        self.docs_dir = docs_dir
+        self.repo_root = repo_toplevel(docs_dir)
+        ensure_full_history(self.repo_root)
+        trust_dir = policy_path.resolve().parent
+        self.trust_dir = trust_dir.relative_to(self.repo_root.resolve()).as_posix()
+        if reviewers_path.resolve().parent != trust_dir:
+            from ..errors import GateError  # noqa: PLC0415
+
+            raise GateError(Msg("审核策略与名册必须在同一目录（信任库）中", "the policy and the roster must share one "
+                                "folder (the trust store)"))
+        self.policy_file, self.roster_file = policy_path.name, reviewers_path.name
+        self.trust_root = trust_root
+        self.head = head_commit(self.repo_root)
+        store = run_git(self.repo_root, "rev-parse", "--verify", "-q", f"{self.head}:{self.trust_dir}",
+                        check=False).decode().strip()
+        prefix = docs_dir.resolve().relative_to(self.repo_root.resolve()).as_posix()
+        self.docs_prefix = "" if prefix == "." else prefix + "/"
+        key = cache_key(VERIFIER_VERSION, self.head, store, trust_root.commit, trust_root.key, self.docs_prefix,
+                        self.policy_file, self.roster_file)
+        folder = cache_dir if cache_dir is not None else self.repo_root / DEFAULT_CACHE_DIR
+        self.cache = ResultCache(folder, key)
+        self._history: HistoryEvidence | None = None
+
+    @property
+    def history(self) -> HistoryEvidence:
+        if self._history is None:
+            self._history = HistoryEvidence(self.repo_root, self.docs_dir, self.trust_root, self.trust_dir,
+                                            self.policy_file, self.roster_file)
+        return self._history
+
+    def __call__(self, page: Page, signoff: Signoff) -> list[Msg]:
+        repo_path = self.docs_prefix + page.path
+        blob = git_blob_id(page.raw)
+        entry = signoff_key(signoff)
+        cached = self.cache.lookup(repo_path, blob, entry)
+        if cached is not None:
+            return cached
+        problems = self.history(page, signoff)
+        self.cache.store(repo_path, blob, entry, problems)
+        return problems
+
+    def close(self) -> None:
+        self.cache.save()
+        if self._history is not None:
+            self._history.close()
+
+
+def build_verifier(mode: str, docs_dir: Path, policy_path: Path, reviewers_path: Path, roster: Roster,
+                   trust_root: str | None = None, cache_dir: Path | None = None):  # noqa: ANN201
+    """The evidence callable for the policy's ``evidence`` mode.
+
+    ``trust_root``: ``<commit>:<admin key fingerprint>`` from the plugin config; when None,
+    the ``GOVGATE_TRUST_ROOT`` environment variable.  ``cache_dir``: default
+    ``<repo>/.govgate-cache``.
+    """
+    if mode == "inline":
+        return InlineEvidence(roster, policy_path.parent)
+    return CachedHistoryEvidence(docs_dir, policy_path, reviewers_path, TrustRoot.from_config(trust_root), cache_dir)

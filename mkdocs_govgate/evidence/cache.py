@@ -1,0 +1,102 @@
+"""Cache of verification results: a build where nothing changed skips history entirely.
+
+Results are keyed by HEAD's commit id (which fixes all history), the trust store's tree id
+at HEAD, the pinned trust root and the verifier version; signature checks of single
+commits are keyed by commit id and reused when HEAD moves.  The file is JSON under
+``.govgate-cache/`` (configurable).  A file that does not parse or does not have exactly
+the expected shape is ignored and rewritten, never trusted.  The cache directory must be
+as trustworthy as the checkout itself: in CI do not restore it from untrusted branches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from ..i18n import Msg
+
+CACHE_FILE = "evidence.json"
+DEFAULT_CACHE_DIR = ".govgate-cache"
+
+
+def cache_key(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def git_blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+class ResultCache:
+    def __init__(self, folder: Path, key: str):
+        self.path = folder / CACHE_FILE
+        self.key = key
+        self.pages: dict[str, dict] = {}       # repo path → {"blob": oid, "entries": {entry key: [[zh, en], …]}}
+        self.signatures: dict[str, str | list[str]] = {}   # commit id → signer key | [zh, en] problem
+        self.hit = False
+        self.dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return
+        if not _well_formed(data):
+            return
+        self.signatures = data["signatures"]
+        if data["key"] == self.key:
+            self.pages = data["pages"]
+            self.hit = True
+
+    def lookup(self, repo_path: str, blob: str, entry: str) -> list[Msg] | None:
+        page = self.pages.get(repo_path)
+        if not page or page["blob"] != blob or entry not in page["entries"]:
+            return None
+        return [Msg(zh, en) for zh, en in page["entries"][entry]]
+
+    def store(self, repo_path: str, blob: str, entry: str, problems: list[Msg]) -> None:
+        page = self.pages.setdefault(repo_path, {"blob": blob, "entries": {}})
+        if page["blob"] != blob:
+            page.update(blob=blob, entries={})
+        page["entries"][entry] = [[m.zh, m.en] for m in problems]
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        data = {"key": self.key, "pages": self.pages, "signatures": self.signatures}
+        with contextlib.suppress(OSError):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".evidence.", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
+                os.replace(tmp, self.path)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+        self.dirty = False
+
+
+def _is_msg_list(value: object) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(m, list) and len(m) == 2 and all(isinstance(t, str) for t in m) for m in value)
+
+
+def _well_formed(data: object) -> bool:
+    if not isinstance(data, dict) or set(data) != {"key", "pages", "signatures"} or not isinstance(data["key"], str):
+        return False
+    pages, signatures = data["pages"], data["signatures"]
+    if not isinstance(pages, dict) or not isinstance(signatures, dict):
+        return False
+    for page in pages.values():
+        if not (isinstance(page, dict) and set(page) == {"blob", "entries"} and isinstance(page["blob"], str)
+                and isinstance(page["entries"], dict)
+                and all(isinstance(k, str) and _is_msg_list(v) for k, v in page["entries"].items())):
+            return False
+    return all(isinstance(k, str) and (isinstance(v, str) or (isinstance(v, list) and len(v) == 2
+               and all(isinstance(t, str) for t in v))) for k, v in signatures.items())
