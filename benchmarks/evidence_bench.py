@@ -28,8 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from mkdocs_govgate.digest import compute_digest
-from mkdocs_govgate.evidence import CachedHistoryEvidence, TrustRoot
-from mkdocs_govgate.evidence import sshsig
+from mkdocs_govgate.evidence import CachedHistoryEvidence, TrustRoot, sshsig
 from mkdocs_govgate.evidence.trailers import ApprovalTrailer, approval_message
 from mkdocs_govgate.page import Page
 

@@ -51,11 +51,11 @@ class PageDigest:
     problems: list[GateError] = field(default_factory=list)
 
 
-def compute_digest(page: Page, docs_dir: Path) -> PageDigest:
+def compute_digest(page: Page, docs_dir: Path, use_directory_urls: bool = True) -> PageDigest:
     """Digest of ``page``; unresolvable attachments are problems (the page cannot be approved)."""
     result = PageDigest("")
     docs_root = docs_dir.resolve()
-    for link in local_links(page.path, page.body, page.body_line):
+    for link in local_links(page.path, page.body, page.body_line, use_directory_urls):
         if link.escapes:
             result.problems.append(GateError(
                 Msg(f"链接指向文档目录之外：{link.target}", f"link points outside the docs directory: {link.target}"),
@@ -85,5 +85,5 @@ def compute_digest(page: Page, docs_dir: Path) -> PageDigest:
     return result
 
 
-def page_digest(page: Page, docs_dir: Path) -> str:
-    return compute_digest(page, docs_dir).value
+def page_digest(page: Page, docs_dir: Path, use_directory_urls: bool = True) -> str:
+    return compute_digest(page, docs_dir, use_directory_urls).value

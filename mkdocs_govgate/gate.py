@@ -58,12 +58,12 @@ class Gate:
         return self.check_loaded(page)
 
     def check_loaded(self, page: Page) -> PageResult:
-        digest = compute_digest(page, self.docs_dir)
+        digest = compute_digest(page, self.docs_dir, self.config.use_directory_urls)
         verdict = evaluate(page, self.trust.policy, self.trust.roster, digest.value, self.evidence)
         findings = [error_finding(p, page.path) for p in digest.problems] + list(verdict.findings)
         if self.rules is not None:
             findings.extend(self.rules.scan_page(page))
-        return PageResult(page.path, verdict, findings, digest)
+        return PageResult(page.path, verdict, findings, digest, page)
 
     def check_site(self, page_paths: Iterable[str], other_paths: Iterable[str]) -> Report:
         """Pages plus every other file that would be published from docs_dir."""

@@ -32,28 +32,40 @@ def _without_code(body: str) -> str:
     return _INLINE_CODE_RE.sub(blank, _FENCE_RE.sub(blank, body))
 
 
-def _raw_targets(body: str) -> list[tuple[int, str]]:
+def _raw_targets(body: str) -> list[tuple[int, str, bool]]:
+    """(offset, url, is_raw_html) for every link target in ``body``."""
     found = []
     for regex in (_MD_LINK_RE, _REF_DEF_RE):
         for match in regex.finditer(body):
-            found.append((match.start(1), match.group(1).strip("<>")))
+            found.append((match.start(1), match.group(1).strip("<>"), False))
     for match in _HTML_ATTR_RE.finditer(body):
         value = next(g for g in match.groups() if g is not None)
         if match.group(0).lower().startswith("srcset"):
             for part in value.split(","):
                 if part.strip():
-                    found.append((match.start(), part.split()[0]))
+                    found.append((match.start(), part.split()[0], True))
         else:
-            found.append((match.start(), value))
+            found.append((match.start(), value, True))
     return sorted(found)
 
 
-def local_links(page_path: str, body: str, body_line: int) -> list[LocalLink]:
+def output_dir(page_path: str, use_directory_urls: bool) -> str:
+    """The folder a browser resolves raw HTML links against: MkDocs rewrites Markdown links, not raw HTML."""
+    folder, name = posixpath.split(page_path)
+    stem = name.rsplit(".", 1)[0]
+    if use_directory_urls and stem.lower() not in ("index", "readme"):
+        return posixpath.join(folder, stem)
+    return folder
+
+
+def local_links(page_path: str, body: str, body_line: int, use_directory_urls: bool = True) -> list[LocalLink]:
     """Every local target of ``body`` (query and fragment dropped, percent-decoding applied)."""
     clean = _without_code(body)
-    base = posixpath.dirname(page_path)
+    markdown_base = posixpath.dirname(page_path)
+    html_base = output_dir(page_path, use_directory_urls)
     links: dict[str, LocalLink] = {}
-    for offset, url in _raw_targets(clean):
+    for offset, url, is_html in _raw_targets(clean):
+        base = html_base if is_html else markdown_base
         url = url.strip()
         if not url or url.startswith(("#", "//")) or _SCHEME_RE.match(url):
             continue

@@ -113,10 +113,7 @@ class Page:
             return cls(rel_path, abs_path, raw, text, {}, {}, text, 1, False)
         doc = load_yaml(match.group(1), rel_path, first_line=2)
         meta = require_mapping(doc, Msg("页首信息", "front-matter"))
-        for key in meta:
-            if not isinstance(key, str):
-                raise GateError(Msg(f"页首信息的键必须是文字：{key!r}", f"front-matter keys must be strings: {key!r}"),
-                                rel_path, doc.line_of(key))
+        _require_text_keys(meta, doc, rel_path, ())
         body_line = text.count("\n", 0, match.end()) + 1
         page = cls(rel_path, abs_path, raw, text, meta, {k: doc.line_of(k) for k in meta},
                    text[match.end():], body_line, True, yaml=doc)
@@ -165,6 +162,19 @@ class Page:
                     self.path, line))
                 continue
             self.waivers.append(Waiver(fields["rule"], fields["match"], fields["reason"], line))
+
+
+def _require_text_keys(value: Any, doc: YamlDoc, rel_path: str, where: tuple) -> None:
+    """Keys must be text at every depth: the digest's canonical JSON sorts them."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise GateError(Msg(f"页首信息的键必须是文字：{key!r}", f"front-matter keys must be text: {key!r}"),
+                                rel_path, doc.line_of(*where, key))
+            _require_text_keys(item, doc, rel_path, (*where, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _require_text_keys(item, doc, rel_path, (*where, index))
 
 
 def _signoff_from(entry: dict, index: int, line: int, path: str) -> Signoff:

@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Link, Navigation, Section, _add_parent_links, _add_previous_and_next_links
 from mkdocs.structure.pages import Page as MkPage
 
+from .attribution import reprint_attribution
 from .banner import draft_banner
 from .engines import build_gate
 from .errors import GateError
@@ -32,6 +33,7 @@ from .gate import Gate, symlink_finding
 from .i18n import Msg
 from .render import render_findings
 from .report import PageResult, Report
+from .reportfile import check_report_dir, write_report
 from .site import SiteConfig
 from .textfile import normalise_newlines
 
@@ -83,6 +85,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         self.command = "build"
         self.dirty = False
         self.site_dir: Path | None = None
+        self.report_dir: Path | None = None
         self._reset()
 
     def _reset(self) -> None:
@@ -122,7 +125,11 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         site = SiteConfig(root=root, docs_dir=Path(config.docs_dir), policy_path=root / self.config.policy,
                           reviewers_path=root / self.config.reviewers, rules_dir=root / self.config.rules_dir,
-                          lang=self.lang, assets=self._assets(config))
+                          lang=self.lang, assets=self._assets(config),
+                          use_directory_urls=bool(config.use_directory_urls))
+        self.report_dir = root / self.config.report_dir if self.config.report_dir else None
+        if self.report_dir is not None:
+            check_report_dir(self.report_dir, self.site_dir)
         self.gate = build_gate(site)
         return config
 
@@ -243,12 +250,12 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     @_fail_closed
     def on_page_markdown(self, markdown: str, *, page: MkPage, config, files: Files) -> str:
         result = self.results.get(page.file.src_uri)
-        if result is None or result.verdict is None or self.preview:
+        if result is None or result.page is None or self.preview:
             return markdown
-        gate_page = self.gate.load_page(page.file.src_uri) if self.gate else None
+        # Compared with the text the gate judged (not a fresh read: the file may change in between).
         # MkDocs drops the newlines that follow the front-matter; nothing else may differ.
-        expected = gate_page.body.lstrip("\n") if gate_page and gate_page.has_front_matter else getattr(
-            gate_page, "body", None)
+        source = result.page
+        expected = source.body.lstrip("\n") if source.has_front_matter else source.body
         if normalise_newlines(markdown) != expected:
             raise PluginError("govgate: " + Msg(
                 f"{page.file.src_uri}：有插件在渲染前改动了页面文字，发布的内容将与审核的内容不一致",
@@ -260,6 +267,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     def on_page_content(self, html: str, *, page: MkPage, config, files: Files) -> str:
         html = self._unlink_excluded(html, page)
         result = self.results.get(page.file.src_uri)
+        if result is not None and result.page is not None:
+            html += reprint_attribution(result.page.meta, self.lang)   # 转载 must name its source
         if self.preview and result is not None and (not result.approved or result.content_blocked):
             policy = self.gate.trust.policy if self.gate else None
             html = draft_banner(result, policy, self.gate.trust.roster if self.gate else None, self.lang) + html
@@ -291,10 +300,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         for file in files.documentation_pages():
             if file.page is None or file.page.content is None or file.inclusion.is_excluded():
                 continue
-            result = self.results.get(file.src_uri)
-            waivers = []
-            if result is not None and result.verdict is not None:
-                waivers = self.gate.load_page(file.src_uri).waivers
+            waivers = self._waivers(file.src_uri)
             findings.extend(f for f in self.gate.rules.scan_html(file.src_uri, file.page.content, waivers=waivers)
                             if f.blocking)
         if findings and not self.preview:
@@ -307,16 +313,30 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if self.gate is None or self.gate.rules is None or self.preview:
             return output
         # The page's own waivers apply here too, or waived text in its body would block.
-        result = self.results.get(page.file.src_uri)
-        waivers = self.gate.load_page(page.file.src_uri).waivers if result and result.verdict else []
+        waivers = self._waivers(page.file.src_uri)
         findings = [f for f in self.gate.rules.scan_html(page.file.src_uri, output, waivers=waivers) if f.blocking]
         if findings:
             self._abort(Msg("最终页面（含主题与 extra 设置）未通过内容安全检查",
                             "the final page (theme and extra values included) failed the content rules"), findings)
         return output
 
+    def _waivers(self, src_uri: str) -> list:
+        result = self.results.get(src_uri)
+        return result.page.waivers if result is not None and result.page is not None else []
+
+    @_fail_closed
+    def on_post_build(self, *, config) -> None:
+        if self.report_dir is not None and not self.preview:
+            path = write_report(self.report, self.report_dir, self.lang, "built")
+            log.info(Msg(f"审核记录已写入 {path}", f"audit report written to {path}").render(self.lang))
+
     def on_build_error(self, *, error: Exception) -> None:
         """Leave nothing publishable behind: MkDocs may already have written part of the site."""
+        if self.report_dir is not None and not self.preview and self.report.pages:
+            try:
+                write_report(self.report, self.report_dir, self.lang, "failed")
+            except OSError as exc:   # the build is failing anyway; say so, keep cleaning up
+                log.error(f"govgate: cannot write the audit report: {exc}")
         if self.preview or self.site_dir is None or not self.site_dir.is_dir():
             return
         for child in self.site_dir.iterdir():

@@ -19,7 +19,7 @@ def render_findings(findings: list[Finding], lang: str = "zh", only_blocking: bo
     for path, group in groupby(chosen, key=lambda f: f.path):
         lines.append(f"  {path}")
         for finding in group:
-            place = f"{finding.line}:{finding.column}" if finding.line else "-"
+            place = (f"{finding.line}:{finding.column}" if finding.column else str(finding.line)) if finding.line else "-"
             if finding.location:
                 place += f" [{finding.location}]"
             text = f"    {place} {finding.severity.value} {finding.rule}: {finding.message.render(lang)}"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from .approval import PageVerdict
 from .digest import PageDigest
 from .findings import Finding, Severity, sort_key
+from .page import Page
 
 
 @dataclass
@@ -15,6 +16,7 @@ class PageResult:
     verdict: PageVerdict | None          # None when the page could not even be read
     findings: list[Finding]              # every finding on this page: input, approval and content
     digest: PageDigest | None = None
+    page: Page | None = None             # the parsed source, so adapters never re-read it
 
     @property
     def approved(self) -> bool:

@@ -41,4 +41,5 @@ def site_from_mkdocs(config_file: Path | None, start: Path, lang: str | None = N
     site = SiteConfig.at(root, Path(mk.docs_dir), settings.policy, settings.reviewers, settings.rules_dir,
                          lang or settings.lang, [a for a in assets if "://" not in a])
     site.on_unapproved = settings.on_unapproved
+    site.use_directory_urls = bool(mk.use_directory_urls)
     return site

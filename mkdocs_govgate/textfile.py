@@ -28,6 +28,9 @@ def decode_text(data: bytes, path: str) -> str:
         except UnicodeDecodeError:
             looks_gbk = False
         if looks_gbk:
+            # some GBK pairs are valid UTF-8 by chance: point at the first non-ASCII byte instead
+            first = next(i for i, byte in enumerate(data) if byte > 0x7F)
+            line, column = _line_and_column(data, first)
             message = Msg("文件不是 UTF-8 编码，看起来是 GBK/GB18030 编码",
                           "file is not UTF-8; it looks GBK/GB18030-encoded")
             hint = Msg(f"请转换为 UTF-8 后再提交，例如：iconv -f GBK -t UTF-8 {path} -o {path}.utf8",

@@ -200,7 +200,13 @@ class Site:
                 data = path.read_bytes()
                 if path.suffix == ".gz":
                     data = gzip.decompress(data)
-                chunks.append(data.decode("utf-8", errors="replace"))
+                text = data.decode("utf-8", errors="replace")
+                chunks.append(text)
+                if path.suffix == ".json":   # search_index.json writes Chinese as \uXXXX
+                    try:
+                        chunks.append(json.dumps(json.loads(text), ensure_ascii=False))
+                    except ValueError:
+                        pass
                 chunks.append(path.relative_to(self.site_dir).as_posix())
         return "\n".join(chunks)
 

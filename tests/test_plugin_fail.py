@@ -150,6 +150,14 @@ def test_failed_build_removes_a_previous_good_site(site: Site) -> None:
     assert result.returncode != 0
     assert "late.md" in result.stderr
     assert published_files(site) == []
+    # refused in on_config, before MkDocs itself cleans site_dir: on_build_error must do it
+    site.approve("late.md")
+    assert site.build().returncode == 0
+    site.extra_config = "markdown_extensions:\n  - pymdownx.snippets\n"
+    site.write_config()
+    result = site.build()
+    assert result.returncode != 0 and "pymdownx.snippets" in result.stderr
+    assert published_files(site) == []
 
 
 def test_file_not_linked_by_any_page_is_refused(site: Site) -> None:
@@ -163,3 +171,22 @@ def test_file_not_linked_by_any_page_is_refused(site: Site) -> None:
     assert "approval.unlinked_file" in found["raw.html"]
     assert "approval.unlinked_file" in found["data/list.json"]
     assert published_files(site) == []
+
+
+def test_report_dir_inside_site_dir_is_refused(site):
+    site.page("index.md", "首页\n")
+    site.approve("index.md")
+    site.write_config(report_dir="site/audit")
+    result = site.build()
+    assert result.returncode != 0 and "report_dir" in result.stderr
+
+
+def test_failed_build_still_writes_the_audit_report(site):
+    import json  # noqa: PLC0415
+
+    site.page("index.md", "首页\n")
+    site.write_config(report_dir="audit")
+    result = site.build()
+    assert result.returncode != 0
+    report = json.loads((site.root / "audit" / "govgate-report.json").read_text(encoding="utf-8"))
+    assert report["outcome"] == "failed" and report["pages"][0]["missing"] == ["first", "second", "final"]

@@ -216,11 +216,34 @@ class ObjectReader:
         data = self._batch.stdout.read(size + 1)[:size]
         return parts[1], data
 
+    def read_many(self, oids: list[str]) -> dict[str, tuple[str, bytes]]:
+        """Read many objects with requests streamed from a thread: no round trip per object."""
+        import threading  # noqa: PLC0415
+
+        assert self._batch.stdin is not None and self._batch.stdout is not None
+        stdin, stdout = self._batch.stdin, self._batch.stdout
+        request = b"".join(oid.encode("ascii") + b"\n" for oid in oids)
+        writer = threading.Thread(target=lambda: (stdin.write(request), stdin.flush()), daemon=True)
+        writer.start()
+        result: dict[str, tuple[str, bytes]] = {}
+        for oid in oids:
+            parts = stdout.readline().decode("ascii", errors="replace").rstrip("\n").split(" ")
+            if len(parts) != 3 or not parts[2].isdigit():
+                writer.join()
+                raise missing_history_error(oid)
+            size = int(parts[2])
+            result[oid] = (parts[1], stdout.read(size + 1)[:size])
+        writer.join()
+        return result
+
     def blob(self, oid: str) -> bytes:
         kind, data = self.read(oid)
         if kind != "blob":
             raise missing_history_error(oid)
         return data
+
+    def remember(self, commit: Commit) -> None:
+        self._commits[commit.oid] = commit
 
     def commit(self, oid: str) -> Commit:
         """The parsed commit; raises BadCommit for headers we refuse, GateError when missing."""

@@ -23,6 +23,7 @@ from ..page import FRONT_MATTER_RE, Page
 from ..textfile import decode_text
 
 _SUSPICIOUS = re.compile(r"[&*!]|<<")
+_TEXT_FIELDS = ("stage", "by", "decision", "opinion", "digest")
 _ENTRY_FIELDS = ("stage", "by", "decision", "opinion", "at", "digest", "signature")
 
 
@@ -96,9 +97,31 @@ def read_version(path: str, raw: bytes) -> PageVersion:
     if not match:
         return PageVersion((), _content_hash({}, text))
     front = match.group(1)
+    quick = _read_written_by_approve(front, text[match.end():])
+    if quick is not None:
+        return quick
     if not _SUSPICIOUS.search(front):
         try:
             meta = yaml.load(front, Loader=_FastLoader)
+        except (yaml.YAMLError, _Duplicate, ValueError, TypeError):
+            meta = None
+        if isinstance(meta, dict) and all(isinstance(k, str) for k in meta):
+            return _version_from(meta, text[match.end():])
+    return _strict_version(path, raw)
+
+
+def read_version_parsed(path: str, raw: bytes) -> PageVersion:
+    """Like read_version, but the content hash always comes from parsed YAML (never the text shortcut)."""
+    try:
+        text = decode_text(raw, path)
+    except GateError:
+        return UNREADABLE
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        return PageVersion((), _content_hash({}, text))
+    if not _SUSPICIOUS.search(match.group(1)):
+        try:
+            meta = yaml.load(match.group(1), Loader=_FastLoader)
         except (yaml.YAMLError, _Duplicate, ValueError, TypeError):
             meta = None
         if isinstance(meta, dict) and all(isinstance(k, str) for k in meta):
@@ -119,7 +142,8 @@ def _version_from(meta: dict, body: str) -> PageVersion:
     raw_entries = meta.get("signoffs")
     if isinstance(raw_entries, list):
         for entry in raw_entries:
-            if isinstance(entry, dict):
+            if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in _TEXT_FIELDS) \
+                    and isinstance(entry.get("at"), (str, dt.datetime)):
                 entries.append(entry_key(*(entry.get(name) for name in _ENTRY_FIELDS)))
     content = {k: v for k, v in meta.items() if k != "signoffs"}
     return PageVersion(tuple(entries), _content_hash(content, body))
@@ -131,3 +155,85 @@ def _content_hash(content: dict, body: str) -> str:
     except TypeError:
         data = repr((content, body)).encode()
     return hashlib.sha256(data).hexdigest()
+
+
+# -- the format `govgate approve` writes, read without a YAML parser ------------------------------
+# Accepted only when every line of the signoffs block has exactly that shape and every value is
+# text that YAML would read as the same text; anything else goes to the YAML readers above.
+_TOP_KEY = re.compile(r"^[^\s#-][^:]*:")
+_ITEM = re.compile(r"^( *)- stage: (.+)$")
+_FIELD = re.compile(r"^( *)(by|decision|opinion|at|digest|signature): ?(.*)$")
+_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#\"'\\]*$")
+_TYPED = re.compile(r"^(?:[-+]?[0-9][0-9_.:eE+-]*|true|false|yes|no|on|off|null|~|y|n|\.inf|\.nan)$", re.IGNORECASE)
+_AT = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:[+-]\d\d:\d\d|Z)$")
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def _scalar(text: str) -> str | None:
+    if text.startswith('"'):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        return value if isinstance(value, str) and "\\" not in text else None
+    if not _PLAIN.match(text) or ": " in text or text.endswith(":") or " #" in text or _TYPED.match(text):
+        return None
+    return text
+
+
+def _read_written_by_approve(front: str, body: str) -> PageVersion | None:
+    lines = front.removesuffix("\n").split("\n")
+    starts = [i for i, line in enumerate(lines) if line.startswith("signoffs:")]
+    if not starts:
+        return None if "signoffs" in front else PageVersion((), _text_hash("\n".join(lines), body))
+    if len(starts) != 1 or lines[starts[0]].rstrip() != "signoffs:":
+        return None
+    start = starts[0]
+    end = next((i for i in range(start + 1, len(lines)) if _TOP_KEY.match(lines[i])), len(lines))
+    if any(line.startswith("signoffs") for line in lines[end:]):
+        return None
+    entries: list[dict[str, str]] = []
+    i = start + 1
+    while i < end:
+        line = lines[i]
+        if not line.strip() or line.lstrip().startswith("#"):
+            if line.strip() and not entries:
+                return None
+            i += 1
+            continue
+        item = _ITEM.match(line)
+        if item and len(item.group(1)) == 2:
+            value = _scalar(item.group(2))
+            if value is None:
+                return None
+            entries.append({"stage": value})
+            i += 1
+            continue
+        field = _FIELD.match(line)
+        if not field or not entries or len(field.group(1)) != 4 or field.group(2) in entries[-1]:
+            return None
+        name, raw = field.group(2), field.group(3)
+        if name == "signature":
+            if raw != "|":
+                return None
+            block = []
+            i += 1
+            while i < end and lines[i].startswith("      ") and lines[i].strip():
+                block.append(lines[i][6:])
+                i += 1
+            if not block or any(b != b.rstrip() or b.startswith(" ") for b in block):
+                return None
+            entries[-1][name] = "\n".join(block) + "\n"
+            continue
+        value = raw if name in ("at", "digest") else _scalar(raw)
+        if value is None or (name == "at" and not _AT.match(raw)) or (name == "digest" and not _DIGEST.match(raw)):
+            return None
+        entries[-1][name] = value
+        i += 1
+    keys = tuple(entry_key(*(entry.get(name) for name in _ENTRY_FIELDS)) for entry in entries)
+    rest = "\n".join(lines[:start] + lines[end:])
+    return PageVersion(keys, _text_hash(rest, body))
+
+
+def _text_hash(front_without_signoffs: str, body: str) -> str:
+    return "t:" + hashlib.sha256(front_without_signoffs.encode() + b"\0" + body.encode()).hexdigest()
