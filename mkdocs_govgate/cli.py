@@ -18,6 +18,7 @@ from .i18n import Msg
 from .links import is_page_path
 from .render import render_report
 from .report import Report
+from .site import SiteConfig
 from .sitefinder import site_from_mkdocs
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -70,6 +71,13 @@ def _site_relative(gate: Gate, path: Path) -> str:
 def _check(args: argparse.Namespace, lang: str) -> int:
     site = site_from_mkdocs(args.config, Path.cwd(), lang)
     gate = build_gate(site)
+    try:
+        return _check_with(gate, site, args, lang)
+    finally:
+        gate.close()
+
+
+def _check_with(gate: Gate, site: SiteConfig, args: argparse.Namespace, lang: str) -> int:
     pages, others, findings = gate.discover()
     if args.paths:
         chosen: set[str] = set()

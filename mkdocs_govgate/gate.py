@@ -43,6 +43,12 @@ class Gate:
         self.rules = rules
         self.evidence = evidence
 
+    def close(self) -> None:
+        """Release the evidence verifier (it writes its cache on close)."""
+        close = getattr(self.evidence, "close", None)
+        if close is not None:
+            close()
+
     @property
     def docs_dir(self) -> Path:
         return self.config.docs_dir
@@ -131,9 +137,3 @@ def symlink_finding(rel_path: str) -> Finding:
                          Msg("用真实文件替换符号链接", "replace the symbolic link with the real file"))
 
 
-def run_gate(config: SiteConfig, rules: ContentRules | None = None, evidence: Evidence | None = None) -> Report:
-    gate = Gate(config, rules=rules, evidence=evidence)
-    pages, others, findings = gate.discover()
-    report = gate.check_site(pages, others)
-    report.findings.extend(findings)
-    return report

@@ -15,6 +15,7 @@ from pathlib import Path
 from .engines import build_gate
 from .errors import GateError
 from .findings import Finding, Severity
+from .gate import Gate
 from .i18n import Msg
 from .links import is_page_path
 from .render import render_findings
@@ -39,6 +40,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     site = site_from_mkdocs(args.config, Path.cwd(), args.lang)
     gate = build_gate(site)   # loads and validates policy and roster even when only they changed
+    try:
+        return _check_changed(gate, args)
+    finally:
+        gate.close()
+
+
+def _check_changed(gate: Gate, args: argparse.Namespace) -> int:
     docs_dir = gate.docs_dir.absolute()
     changed = []
     for name in args.filenames:

@@ -57,6 +57,8 @@ class GovGateConfig(base.Config):
     report_dir = c.Optional(c.Type(str))
     lang = c.Choice(("zh", "en"), default="zh")
     assets = c.ListOfItems(c.Type(str), default=[])
+    trust_root = c.Optional(c.Type(str))   # "<commit>:<admin key>"; else $GOVGATE_TRUST_ROOT
+    cache_dir = c.Optional(c.Type(str))
 
 
 def _fail_closed(method):
@@ -126,7 +128,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         site = SiteConfig(root=root, docs_dir=Path(config.docs_dir), policy_path=root / self.config.policy,
                           reviewers_path=root / self.config.reviewers, rules_dir=root / self.config.rules_dir,
                           lang=self.lang, assets=self._assets(config),
-                          use_directory_urls=bool(config.use_directory_urls))
+                          use_directory_urls=bool(config.use_directory_urls), trust_root=self.config.trust_root,
+                          cache_dir=root / self.config.cache_dir if self.config.cache_dir else None)
         self.report_dir = root / self.config.report_dir if self.config.report_dir else None
         if self.report_dir is not None:
             check_report_dir(self.report_dir, self.site_dir)
@@ -326,12 +329,16 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
 
     @_fail_closed
     def on_post_build(self, *, config) -> None:
+        if self.gate is not None:
+            self.gate.close()
         if self.report_dir is not None and not self.preview:
             path = write_report(self.report, self.report_dir, self.lang, "built")
             log.info(Msg(f"审核记录已写入 {path}", f"audit report written to {path}").render(self.lang))
 
     def on_build_error(self, *, error: Exception) -> None:
         """Leave nothing publishable behind: MkDocs may already have written part of the site."""
+        if self.gate is not None:
+            self.gate.close()
         if self.report_dir is not None and not self.preview and self.report.pages:
             try:
                 write_report(self.report, self.report_dir, self.lang, "failed")

@@ -27,6 +27,8 @@ class SiteConfig:
     assets: list[str] = field(default_factory=list)   # docs_dir files published without a page (extra_css …)
     on_unapproved: str = "fail"
     use_directory_urls: bool = True   # raw HTML links resolve against the page's output folder
+    trust_root: str | None = None     # "<commit>:<admin key>" pinned outside the files it protects
+    cache_dir: Path | None = None
 
     @classmethod
     def at(cls, root: Path, docs_dir: str | Path = DEFAULT_DOCS_DIR, policy: str | Path = DEFAULT_POLICY,

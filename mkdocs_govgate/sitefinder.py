@@ -42,4 +42,6 @@ def site_from_mkdocs(config_file: Path | None, start: Path, lang: str | None = N
                          lang or settings.lang, [a for a in assets if "://" not in a])
     site.on_unapproved = settings.on_unapproved
     site.use_directory_urls = bool(mk.use_directory_urls)
+    site.trust_root = settings.trust_root
+    site.cache_dir = root / settings.cache_dir if settings.cache_dir else None
     return site
