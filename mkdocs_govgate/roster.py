@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .dates import as_date
 from .errors import GateError
 from .i18n import Msg
 from .policy import Policy
@@ -76,18 +77,10 @@ class Roster:
 
 
 def _as_date(value: object) -> dt.date | None | str:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return "bad"
-    return "bad"
+    try:
+        return as_date(value)
+    except ValueError:
+        return "bad"
 
 
 class _RosterReader:

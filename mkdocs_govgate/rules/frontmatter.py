@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..dates import as_date
 from ..findings import Finding
 from ..i18n import Msg
 from .links import host_of, on_domain
@@ -15,16 +16,10 @@ from .model import Rule
 
 
 def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
+    try:
+        return as_date(value.strip()[:10] if isinstance(value, str) else value)
+    except ValueError:
+        return None
 
 
 def _suffix(msg: Msg, zh: str, en: str) -> Msg:
