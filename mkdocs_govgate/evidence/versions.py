@@ -88,7 +88,12 @@ class PageVersion:
 UNREADABLE = PageVersion((), "", parsed=False)
 
 
-def read_version(path: str, raw: bytes) -> PageVersion:
+def read_version(path: str, raw: bytes, *, shortcut: bool = True) -> PageVersion:
+    """Sign-off keys and content hash of one stored page version.
+
+    ``shortcut`` reads the exact layout `govgate approve` writes without YAML; callers that
+    compare content hashes of two versions turn it off so both come from parsed YAML.
+    """
     try:
         text = decode_text(raw, path)
     except GateError:
@@ -96,37 +101,24 @@ def read_version(path: str, raw: bytes) -> PageVersion:
     match = FRONT_MATTER_RE.match(text)
     if not match:
         return PageVersion((), _content_hash({}, text))
-    front = match.group(1)
-    quick = _read_written_by_approve(front, text[match.end():])
-    if quick is not None:
-        return quick
+    front, body = match.group(1), text[match.end():]
+    if shortcut:
+        quick = _read_written_by_approve(front, body)
+        if quick is not None:
+            return quick
     if not _SUSPICIOUS.search(front):
         try:
             meta = yaml.load(front, Loader=_FastLoader)
         except (yaml.YAMLError, _Duplicate, ValueError, TypeError):
             meta = None
         if isinstance(meta, dict) and all(isinstance(k, str) for k in meta):
-            return _version_from(meta, text[match.end():])
+            return _version_from(meta, body)
     return _strict_version(path, raw)
 
 
 def read_version_parsed(path: str, raw: bytes) -> PageVersion:
     """Like read_version, but the content hash always comes from parsed YAML (never the text shortcut)."""
-    try:
-        text = decode_text(raw, path)
-    except GateError:
-        return UNREADABLE
-    match = FRONT_MATTER_RE.match(text)
-    if not match:
-        return PageVersion((), _content_hash({}, text))
-    if not _SUSPICIOUS.search(match.group(1)):
-        try:
-            meta = yaml.load(match.group(1), Loader=_FastLoader)
-        except (yaml.YAMLError, _Duplicate, ValueError, TypeError):
-            meta = None
-        if isinstance(meta, dict) and all(isinstance(k, str) for k in meta):
-            return _version_from(meta, text[match.end():])
-    return _strict_version(path, raw)
+    return read_version(path, raw, shortcut=False)
 
 
 def _strict_version(path: str, raw: bytes) -> PageVersion:
