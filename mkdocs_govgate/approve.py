@@ -22,6 +22,7 @@ from .digest import compute_digest
 from .errors import GateError
 from .evidence.gitobjects import run_git
 from .evidence.inline import INLINE_NAMESPACE, payload_for
+from .evidence.openpgp import primary_fingerprints
 from .evidence.trailers import ApprovalTrailer, approval_message
 from .i18n import Msg
 from .page import FRONT_MATTER_RE, Page
@@ -97,14 +98,7 @@ def _ssh_public_line(path: Path) -> str:
 def _openpgp_fingerprint(who: str) -> str:
     proc = subprocess.run(["gpg", "--batch", "--with-colons", "--list-secret-keys", "--", who],
                           capture_output=True, text=True, check=False)
-    fprs, after_sec = [], False
-    for line in proc.stdout.splitlines():
-        fields = line.split(":")
-        if fields[0] == "sec":
-            after_sec = True
-        elif fields[0] == "fpr" and after_sec:
-            fprs.append(fields[9].upper())
-            after_sec = False
+    fprs = primary_fingerprints(proc.stdout, "sec")
     if len(fprs) != 1:
         raise Refused(Msg(f"找不到唯一的 OpenPGP 私钥“{who}”", f"no unique OpenPGP secret key for '{who}'"), _SETUP_HINT)
     return fprs[0]

@@ -183,10 +183,10 @@ def test_internal_error_fails_the_build(tmp_path: Path) -> None:
 
 
 def test_unusual_front_matter_never_passes_silently(fail_site: Site) -> None:
-    """Mixed key types in a nested mapping once crashed the digest: whatever the cause, refuse."""
+    """Mixed key types in a nested mapping once crashed the digest: now a clear error with file and line."""
     fail_site.page("mixed.md", "# 通知\n", extra={1: "一", "b": "二"})
     log = refused(fail_site)
-    assert "mixed.md" in log or "门禁内部错误" in log
+    assert "mixed.md" in log and "键必须是文字" in log and "门禁内部错误" not in log
 
 
 def test_unreadable_roster_fails_the_build(fail_site: Site) -> None:

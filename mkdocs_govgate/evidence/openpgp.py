@@ -37,6 +37,19 @@ def _gpg_binary(name: str) -> str:
     return path
 
 
+def primary_fingerprints(colons: str, record: str) -> list[str]:
+    """Fingerprints of the primary keys (``pub`` or ``sec`` records) in a ``gpg --with-colons`` listing."""
+    found, expect_fpr = [], False
+    for line in colons.splitlines():
+        fields = line.split(":")
+        if fields[0] == record:
+            expect_fpr = True
+        elif fields[0] == "fpr" and expect_fpr:
+            found.append(fields[9].upper())
+            expect_fpr = False
+    return found
+
+
 def key_file_path(fingerprint: str) -> str:
     return f"{KEYS_DIR}/{fingerprint.upper()}.asc"
 
@@ -68,15 +81,7 @@ class OpenPgpKeyring:
 
     def _check_fingerprint(self, fingerprint: str, armored: bytes) -> None:
         listing = self._gpg("--with-colons", "--import-options", "show-only", "--import", input=armored)
-        primaries = []
-        expect_fpr = False
-        for line in listing.decode("utf-8", errors="replace").splitlines():
-            fields = line.split(":")
-            if fields[0] == "pub":
-                expect_fpr = True
-            elif fields[0] == "fpr" and expect_fpr:
-                primaries.append(fields[9].upper())
-                expect_fpr = False
+        primaries = primary_fingerprints(listing.decode("utf-8", errors="replace"), "pub")
         if primaries != [fingerprint.upper()]:
             raise SignatureError(Msg(
                 f"公钥文件 {key_file_path(fingerprint)} 的指纹（{', '.join(primaries) or '无'}）与名册登记的 {fingerprint} 不符",
