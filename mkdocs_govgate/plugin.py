@@ -21,7 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Link, Navigation, Section, _add_parent_links, _add_previous_and_next_links
+from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
 from mkdocs.structure.pages import Page as MkPage
 
 from .attribution import reprint_attribution
@@ -165,12 +165,9 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         docs_dir = Path(config.docs_dir).absolute()
         pages, others, symlinks = [], [], []
         for file in files:
-            if file.generated_by or not file.abs_src_path:
-                continue
-            source = Path(file.abs_src_path)
-            if not source.absolute().is_relative_to(docs_dir):
+            if not self._from_docs_dir(file):
                 continue   # theme files; custom_dir output is scanned in on_post_page
-            if _is_symlinked(source, docs_dir):
+            if _is_symlinked(Path(file.abs_src_path), docs_dir):
                 symlinks.append(symlink_finding(file.src_uri))
             elif file.is_documentation_page():
                 pages.append(file.src_uri)
@@ -240,11 +237,13 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     @_fail_closed
     def on_nav(self, nav: Navigation, *, config, files: Files) -> Navigation:
         """An explicit ``nav:`` still lists excluded pages (title, prev/next): take them out."""
-        if not self.excluded_urls and self.preview is False and not any(
-                f.inclusion.is_excluded() for f in files.documentation_pages()):
+        def hidden(page: MkPage) -> bool:   # drafts stay visible in `mkdocs serve`
+            return page.file.inclusion.is_excluded() and not self.preview
+
+        if not any(hidden(p) for p in nav.pages):
             return nav
-        items = _prune(nav.items)
-        pages = [p for p in nav.pages if not p.file.inclusion.is_excluded() or self.preview]
+        items = _prune(nav.items, hidden)
+        pages = [p for p in nav.pages if not hidden(p)]
         _add_previous_and_next_links(pages)
         _add_parent_links(items)
         return Navigation(items, pages)
@@ -372,21 +371,16 @@ def _normal_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def _prune(items: list) -> list:
+def _prune(items: list, hidden) -> list:
     kept = []
     for item in items:
         if isinstance(item, Section):
-            item.children = _prune(item.children)
+            item.children = _prune(item.children, hidden)
             if item.children:
                 kept.append(item)
-        elif isinstance(item, MkPage):
-            if not item.file.inclusion.is_excluded():
-                kept.append(item)
-        elif isinstance(item, Link):
-            kept.append(item)
-        else:
+        elif not (isinstance(item, MkPage) and hidden(item)):
             kept.append(item)
     return kept
 
 
-__all__ = ["GovGatePlugin", "GovGateConfig", "File"]
+__all__ = ["GovGatePlugin", "GovGateConfig"]
