@@ -1,6 +1,7 @@
 """The `govgate` command: reviewers sign off, site managers inspect and audit.
 
 Exit status: 0 clean, 1 blocking findings (or a refused action), 2 configuration or runtime error.
+Each subcommand lives in its own module under ``commands/``.
 """
 
 from __future__ import annotations
@@ -10,18 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .engines import build_gate
+from .commands import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, register_all
 from .errors import GateError
-from .formats import to_json, to_sarif
-from .gate import Gate
-from .i18n import Msg
-from .links import is_page_path
-from .render import render_report
-from .report import Report
-from .site import SiteConfig
-from .sitefinder import site_from_mkdocs
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+__all__ = ["main", "EXIT_OK", "EXIT_FINDINGS", "EXIT_ERROR"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -32,15 +25,7 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
     common.add_argument("--config", "-f", type=Path, default=argparse.SUPPRESS)
-    sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("check", parents=[common], help="检查签核与内容规则 / check sign-offs and content rules")
-    check.add_argument("paths", nargs="*", type=Path)
-    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
-    for action in ("approve", "revise", "reject"):
-        sign = sub.add_parser(action, parents=[common], help=f"{action} a page at one review stage (signed commit)")
-        sign.add_argument("path", type=Path)
-        sign.add_argument("--stage", required=True)
-        sign.add_argument("--opinion", default=None)
+    register_all(parser.add_subparsers(dest="command", required=True), common)
     return parser
 
 
@@ -49,65 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     lang = args.lang or "zh"
     try:
-        if args.command == "check":
-            return _check(args, lang)
-        from .approve import run as run_approve  # noqa: PLC0415
-
-        return run_approve(args.command, str(args.path), args.stage, args.opinion, lang, Path.cwd())
+        return args.run(args, lang)
     except GateError as error:
         print(error.render(lang), file=sys.stderr)
         return EXIT_ERROR
-
-
-def _site_relative(gate: Gate, path: Path) -> str:
-    absolute = path.absolute()
-    docs_dir = gate.docs_dir.absolute()
-    if not absolute.is_relative_to(docs_dir):
-        raise GateError(Msg("路径不在站点文档目录中", "path is not inside the site's docs directory"), str(path),
-                        hint=Msg(f"文档目录是 {docs_dir}", f"the docs directory is {docs_dir}"))
-    return absolute.relative_to(docs_dir).as_posix()
-
-
-def _check(args: argparse.Namespace, lang: str) -> int:
-    site = site_from_mkdocs(args.config, Path.cwd(), lang)
-    gate = build_gate(site)
-    try:
-        return _check_with(gate, site, args, lang)
-    finally:
-        gate.close()
-
-
-def _check_with(gate: Gate, site: SiteConfig, args: argparse.Namespace, lang: str) -> int:
-    pages, others, findings = gate.discover()
-    if args.paths:
-        chosen: set[str] = set()
-        for path in args.paths:
-            rel = _site_relative(gate, path)
-            if path.is_dir():
-                prefix = "" if rel == "." else rel + "/"
-                chosen |= {p for p in pages + others if p.startswith(prefix)}
-            elif path.exists():
-                chosen.add(rel)
-            else:
-                raise GateError(Msg("文件不存在", "no such file"), str(path))
-        pages_to_check = [p for p in pages if p in chosen]
-        if any(not is_page_path(p) for p in chosen):
-            # whether an attachment is linked depends on every page
-            full = gate.check_site(pages, [p for p in others if p in chosen])
-            report = Report([p for p in full.pages if p.path in chosen], full.findings)
-        else:
-            report = gate.check_site(pages_to_check, [])
-        report.findings.extend(f for f in findings if f.path in chosen)
-    else:
-        report = gate.check_site(pages, others)
-        report.findings.extend(findings)
-    if args.format == "json":
-        print(to_json(report, lang))
-    elif args.format == "sarif":
-        print(to_sarif(report, lang, base=site.display(gate.docs_dir) + "/"))
-    else:
-        print(render_report(report, lang))
-    return EXIT_FINDINGS if report.blocking else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

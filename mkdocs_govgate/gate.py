@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,6 +16,7 @@ from .i18n import Msg
 from .links import is_page_path
 from .page import Page
 from .report import PageResult, Report
+from .retirement import retirement
 from .site import SiteConfig, Trust, load_trust
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".svg", ".xml")
@@ -42,6 +44,7 @@ class Gate:
         self.trust = trust or load_trust(config)
         self.rules = rules
         self.evidence = evidence
+        self.today = dt.date.today()
 
     def close(self) -> None:
         """Release the evidence verifier (it writes its cache on close)."""
@@ -69,7 +72,7 @@ class Gate:
         findings = [error_finding(p, page.path) for p in digest.problems] + list(verdict.findings)
         if self.rules is not None:
             findings.extend(self.rules.scan_page(page))
-        return PageResult(page.path, verdict, findings, digest, page)
+        return PageResult(page.path, verdict, findings, digest, page, retirement(page.meta, self.today))
 
     def check_site(self, page_paths: Iterable[str], other_paths: Iterable[str]) -> Report:
         """Pages plus every other file that would be published from docs_dir."""

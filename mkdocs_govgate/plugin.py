@@ -13,6 +13,7 @@ import logging
 import posixpath
 import re
 import shutil
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -182,8 +183,10 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         return files
 
     def _decide(self, files: Files) -> None:
-        unapproved = {p.path for p in self.report.pages if not p.approved}
-        content = [f for f in self.report.all_findings() if f.blocking and f.category not in ("approval", "input")]
+        retired = {p.path for p in self.report.pages if p.retired}
+        unapproved = {p.path for p in self.report.pages if not p.approved} | retired
+        findings = self.report.publishable_findings()
+        content = [f for f in findings if f.blocking and f.category not in ("approval", "input")]
         site_problems = [f for f in self.report.findings if f.blocking and f.rule in _SITE_RULES]
         if site_problems:
             # Not a page to leave out: a symlink or folder meta file changes what MkDocs reads.
@@ -197,34 +200,47 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if content:
             self._abort(Msg("内容安全检查未通过，停止发布", "content rules failed; publication stopped"), content)
         if self.config.on_unapproved == "fail":
-            blocking = [f for f in self.report.all_findings() if f.blocking]
+            blocking = [f for f in findings if f.blocking]
             if blocking:
                 self._abort(Msg(f"{len({f.path for f in blocking})} 个文件未获准发布",
                                 f"{len({f.path for f in blocking})} file(s) are not cleared for publication"), blocking)
+            self._exclude(files, retired, only_theirs=True)
             return
         self._exclude(files, unapproved)
 
-    def _exclude(self, files: Files, unapproved: set[str]) -> None:
-        """Publish approved pages, the files they link and declared assets; nothing else."""
+    def _exclude(self, files: Files, left_out_pages: set[str], only_theirs: bool = False) -> None:
+        """Publish approved pages, the files they link and declared assets; nothing else.
+
+        ``only_theirs``: leave out just these pages and the files no other page links (fail mode,
+        where everything else has already passed).
+        """
         assert self.gate is not None
-        kept_files = {f for p in self.report.pages if p.path not in unapproved and p.digest for f in p.digest.files}
-        kept_files |= set(self.gate.config.assets)
+        kept_pages = [p for p in self.report.pages if p.path not in left_out_pages and p.digest]
+        kept_files = {f for p in kept_pages for f in p.digest.files} | set(self.gate.config.assets)
+        theirs = {f for p in self.report.pages if p.path in left_out_pages and p.digest for f in p.digest.files}
         refused_files = {f.path for f in self.report.findings if f.blocking}
         left_out = []
         for file in files:
-            if file.src_uri in unapproved:
+            if file.src_uri in left_out_pages:
                 self.excluded_urls.add(_normal_url(file.url))
             elif file.is_documentation_page() or file.src_uri in kept_files and file.src_uri not in refused_files:
                 continue
             elif not self._from_docs_dir(file) or file.inclusion.is_excluded():
                 continue
+            elif only_theirs and file.src_uri not in theirs:
+                continue
             file.inclusion = InclusionLevel.EXCLUDED
             left_out.append(file.src_uri)
-        if left_out:
+        retired = [p for p in self.report.pages if p.retired]
+        if retired:
+            log.info(Msg(f"{len(retired)} 个页面已撤下或过期，不予发布：", f"{len(retired)} page(s) withdrawn or expired "
+                            "were left out:").render(self.lang) + "\n" + "\n".join(
+                f"  {p.path}: {p.retired.kind} {p.retired.reason}".rstrip() for p in retired))
+        if left_out and not only_theirs:
             log.info(Msg(f"以下 {len(left_out)} 个文件未获准发布，已排除：",
                          f"{len(left_out)} file(s) not cleared for publication were left out:")
                      .render(self.lang) + "\n" + render_findings(
-                         [f for f in self.report.all_findings() if f.blocking], self.lang))
+                         [f for f in self.report.publishable_findings() if f.blocking], self.lang))
 
     def _from_docs_dir(self, file: File) -> bool:
         assert self.gate is not None
@@ -320,7 +336,17 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if findings:
             self._abort(Msg("最终页面（含主题与 extra 设置）未通过内容安全检查",
                             "the final page (theme and extra values included) failed the content rules"), findings)
-        return output
+        return self._stamp(output, page.file.src_uri)
+
+    def _stamp(self, output: str, src_uri: str) -> str:
+        """Name the source and approved digest in the page, so `govgate audit` can match what is online."""
+        result = self.results.get(src_uri)
+        if result is None or result.digest is None:
+            return output
+        meta = (f'<meta name="govgate-source" content="{html_escape(src_uri)}">'
+                f'<meta name="govgate-digest" content="{result.digest.value}">')
+        head_end = output.lower().find("</head>")
+        return output[:head_end] + meta + output[head_end:] if head_end >= 0 else meta + output
 
     def _waivers(self, src_uri: str) -> list:
         result = self.results.get(src_uri)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from itertools import groupby
 
 from .findings import Finding
+from .i18n import Msg
 from .report import Report
+from .retirement import EXPIRED, WITHDRAWN, Retirement
 
 _HEADINGS = {
     "zh": ("govgate：发现 {n} 个阻止发布的问题，涉及 {p} 个文件：", "govgate：未发现阻止发布的问题。"),
@@ -32,7 +34,7 @@ def render_findings(findings: list[Finding], lang: str = "zh", only_blocking: bo
 
 
 def render_report(report: Report, lang: str = "zh", only_blocking: bool = False) -> str:
-    findings = report.all_findings()
+    findings = report.publishable_findings()
     blocking = [f for f in findings if f.blocking]
     heading, clean = _HEADINGS["en" if lang == "en" else "zh"]
     if not blocking:
@@ -40,4 +42,11 @@ def render_report(report: Report, lang: str = "zh", only_blocking: bool = False)
     else:
         head = heading.format(n=len(blocking), p=len({f.path for f in blocking}))
     body = render_findings(findings, lang, only_blocking)
-    return head + ("\n" + body if body else "")
+    retired = [_retired_line(p.path, p.retired, lang) for p in report.pages if p.retired]
+    return "\n".join([head] + ([body] if body else []) + retired)
+
+
+def _retired_line(path: str, retired: Retirement, lang: str) -> str:
+    kind = {WITHDRAWN: Msg("已撤下", "withdrawn"), EXPIRED: Msg("已过期", "expired")}[retired.kind].render(lang)
+    details = "，".join(x for x in (retired.since.isoformat() if retired.since else "", retired.by, retired.reason) if x)
+    return f"{path}: [{kind}] " + Msg("不予发布", "not published").render(lang) + (f"（{details}）" if details else "")

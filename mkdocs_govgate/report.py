@@ -8,6 +8,7 @@ from .approval import PageVerdict
 from .digest import PageDigest
 from .findings import Finding, Severity, sort_key
 from .page import Page
+from .retirement import Retirement
 
 
 @dataclass
@@ -17,6 +18,7 @@ class PageResult:
     findings: list[Finding]              # every finding on this page: input, approval and content
     digest: PageDigest | None = None
     page: Page | None = None             # the parsed source, so adapters never re-read it
+    retired: Retirement | None = None    # withdrawn or expired: offline, its findings stop nothing
 
     @property
     def approved(self) -> bool:
@@ -45,9 +47,14 @@ class Report:
     def all_findings(self) -> list[Finding]:
         return sorted([f for p in self.pages for f in p.findings] + self.findings, key=sort_key)
 
+    def publishable_findings(self) -> list[Finding]:
+        """Findings that stop publication: a retired page is left out, so its findings stop nothing."""
+        retired = {p.path for p in self.pages if p.retired}
+        return [f for f in self.all_findings() if f.path not in retired]
+
     @property
     def blocking(self) -> bool:
-        return any(f.severity is Severity.BLOCK for f in self.all_findings())
+        return any(f.severity is Severity.BLOCK for f in self.publishable_findings())
 
     def page(self, path: str) -> PageResult | None:
         return next((p for p in self.pages if p.path == path), None)
@@ -56,5 +63,6 @@ class Report:
         return {
             "findings": [f.as_dict(lang) for f in self.all_findings()],
             "pages": [{"path": p.path, "classification": p.classification, "missing": p.missing,
-                       "approved": p.approved and not p.content_blocked} for p in self.pages],
+                       "approved": p.approved and not p.content_blocked,
+                       **({"retired": p.retired.as_dict()} if p.retired else {})} for p in self.pages],
         }
