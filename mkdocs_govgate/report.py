@@ -49,8 +49,18 @@ class Report:
 
     def publishable_findings(self) -> list[Finding]:
         """Findings that stop publication: a retired page is left out, so its findings stop nothing."""
-        retired = {p.path for p in self.pages if p.retired}
+        retired = self.offline_paths()
         return [f for f in self.all_findings() if f.path not in retired]
+
+    def offline_paths(self) -> set[str]:
+        """Retired pages and the files that only they link: all of them stay out of the site."""
+        def files(pages: list[PageResult]) -> set[str]:
+            return {f for p in pages if p.digest for f in p.digest.files}
+
+        retired = [p for p in self.pages if p.retired]
+        if not retired:
+            return set()
+        return {p.path for p in retired} | (files(retired) - files([p for p in self.pages if not p.retired]))
 
     @property
     def blocking(self) -> bool:
