@@ -17,6 +17,11 @@ from .roster import Roster
 
 Evidence = Callable[[Page, Signoff], list[Msg]]
 
+
+class Stale(Msg):
+    """An evidence problem meaning "genuine, but no longer counts: review again" (e.g. the page was
+    withdrawn after this sign-off), as opposed to forged or unprovable evidence."""
+
 APPROVED, MISSING, SENT_BACK, STALE, INVALID, WAITING = "approved", "missing", "sent_back", "stale", "invalid", "waiting"
 
 
@@ -141,7 +146,10 @@ class _Evaluation:
                                           f"out of order: signed before the previous stage '{previous.stage.title}'"))
         if not status.reasons and self.evidence is not None:
             status.reasons.extend(self.evidence(self.page, last))
-        status.status = INVALID if status.reasons else APPROVED
+        if not status.reasons:
+            status.status = APPROVED
+        else:
+            status.status = STALE if all(isinstance(r, Stale) for r in status.reasons) else INVALID
         return self._finish(status)
 
     def _signer_problems(self, stage: Stage, signoff: Signoff) -> list[Msg]:

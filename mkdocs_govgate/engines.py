@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from . import scancache
 from .approval import Evidence
 from .errors import GateError
 from .evidence import build_verifier
+from .evidence.cache import DEFAULT_CACHE_DIR
 from .evidence.gitobjects import repo_toplevel, run_git
+from .evidence.retraction import RetractionLedger, VoidedByRetraction, WithdrawalVerifier
 from .gate import Gate
 from .i18n import Msg
 from .rules import RuleEngine
@@ -31,13 +34,25 @@ def _refuse_uncommitted_trust_store(config: SiteConfig) -> None:
                                  "commit them (signed by an admin) or undo them: git status " + config.display(folder)))
 
 
-def build_evidence(config: SiteConfig, trust: Trust) -> Evidence:
-    if trust.policy.evidence == "history":
+def build_evidence(config: SiteConfig, trust: Trust, *, committed_trust_only: bool = True) -> Evidence:
+    if trust.policy.evidence == "history" and committed_trust_only:
         _refuse_uncommitted_trust_store(config)
-    return build_verifier(trust.policy.evidence, config.docs_dir, config.policy_path, config.reviewers_path,
-                          trust.roster, trust_root=config.trust_root, cache_dir=config.cache_dir)
+    verifier = build_verifier(trust.policy.evidence, config.docs_dir, config.policy_path, config.reviewers_path,
+                              trust.roster, trust_root=config.trust_root, cache_dir=config.cache_dir)
+    # sign-offs a retraction took down never count again, in either mode (evidence/retraction.py)
+    cache = None
+    if trust.policy.evidence == "history":   # history mode keeps a cache already; inline mode writes none
+        cache = config.cache_dir or repo_toplevel(config.docs_dir) / DEFAULT_CACHE_DIR
+    return VoidedByRetraction(verifier, RetractionLedger.from_repo(config.docs_dir, cache))
 
 
-def build_gate(config: SiteConfig) -> Gate:
+def build_gate(config: SiteConfig, *, committed_trust_only: bool = True) -> Gate:
+    """``committed_trust_only=False`` for pre-commit: committing the trust store is when it is uncommitted.
+
+    Builds and the server hook keep the refusal; they are the authority, a client hook is advice.
+    """
     trust = load_trust(config)
-    return Gate(config, rules=build_rules(config, trust), evidence=build_evidence(config, trust), trust=trust)
+    rules = scancache.cached(build_rules(config, trust), config.cache_dir, config.root)   # rescans only what changed
+    evidence = build_evidence(config, trust, committed_trust_only=committed_trust_only)
+    return Gate(config, rules=rules, evidence=evidence, trust=trust,
+                withdrawals=WithdrawalVerifier(trust.roster, config.policy_path.parent))

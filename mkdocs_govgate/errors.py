@@ -16,6 +16,9 @@ class GateError(Exception):
         self.hint = hint
         super().__init__(self.render("en"))
 
+    def __reduce__(self):  # noqa: ANN204 - pickled by worker processes (pool.py): keep the bilingual parts
+        return (type(self), (self.message, self.path, self.line, self.column, self.hint))
+
     def where(self) -> str:
         if not self.path:
             return ""

@@ -4,28 +4,48 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from .approval import Evidence, evaluate
-from .digest import compute_digest
+from .digest import PageDigest, compute_digest
 from .errors import GateError
 from .findings import Finding, Severity
 from .i18n import Msg
 from .links import is_page_path
 from .page import Page
+from .pool import parallel_map
 from .report import PageResult, Report
-from .retirement import retirement
+from .retirement import Retirement, retirement
 from .site import SiteConfig, Trust, load_trust
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".svg", ".xml")
+T = TypeVar("T")
 
 
 class ContentRules(Protocol):
     def scan_page(self, page: Page) -> list[Finding]: ...
     def scan_html(self, path: str, html: str, *, waivers=()) -> list[Finding]: ...
     def scan_attachment(self, path: str, abs_path: Path) -> list[Finding]: ...
+
+
+class WithdrawalCheck(Protocol):
+    """Judges a page's ``withdrawn:`` record (evidence/retraction.py): verified or not, with findings."""
+
+    def __call__(self, page: Page, retired: Retirement) -> tuple[Retirement, list[Finding]]: ...
+
+
+@dataclass
+class Prepared:
+    """A page read, digested and scanned, before its sign-offs are judged."""
+
+    path: str
+    page: Page | None = None
+    digest: PageDigest | None = None
+    rule_findings: list[Finding] = field(default_factory=list)
+    error: GateError | None = None
 
 
 def error_finding(error: GateError, path: str = "", rule: str = "input.error", category: str = "input") -> Finding:
@@ -39,18 +59,21 @@ def _file_finding(path: str, rule: str, message: Msg, hint: Msg | None = None) -
 
 class Gate:
     def __init__(self, config: SiteConfig, *, rules: ContentRules | None = None, evidence: Evidence | None = None,
-                 trust: Trust | None = None):
+                 trust: Trust | None = None, withdrawals: WithdrawalCheck | None = None):
         self.config = config
         self.trust = trust or load_trust(config)
         self.rules = rules
         self.evidence = evidence
+        self.withdrawals = withdrawals
         self.today = dt.date.today()
 
     def close(self) -> None:
-        """Release the evidence verifier (it writes its cache on close)."""
-        close = getattr(self.evidence, "close", None)
-        if close is not None:
-            close()
+        """Write the scan cache; release the evidence verifier (it writes its cache on close) and the withdrawal checker."""
+        self.save_caches()
+        for part in (self.evidence, self.withdrawals):
+            close = getattr(part, "close", None)
+            if close is not None:
+                close()
 
     @property
     def docs_dir(self) -> Path:
@@ -60,29 +83,72 @@ class Gate:
         return Page.load(self.docs_dir, rel_path)
 
     def check_page(self, rel_path: str) -> PageResult:
+        return self._finish(self._prepare(rel_path))
+
+    def check_loaded(self, page: Page) -> PageResult:
+        return self._finish(self._prepare_loaded(page))
+
+    # Checking a page is two steps: what needs only the page (parse, digest, content rules: run on
+    # all cores for a large site), then the sign-offs, whose evidence lives in this process.
+    def _prepare(self, rel_path: str) -> Prepared:
         try:
             page = self.load_page(rel_path)
         except GateError as error:
-            return PageResult(rel_path, None, [error_finding(error, rel_path)])
-        return self.check_loaded(page)
+            return Prepared(rel_path, error=error)
+        return self._prepare_loaded(page)
 
-    def check_loaded(self, page: Page) -> PageResult:
+    def _prepare_loaded(self, page: Page) -> Prepared:
         digest = compute_digest(page, self.docs_dir, self.config.use_directory_urls)
+        rule_findings = self.rules.scan_page(page) if self.rules is not None else []
+        return Prepared(page.path, page, digest, rule_findings)
+
+    def _finish(self, prepared: Prepared) -> PageResult:
+        page, digest = prepared.page, prepared.digest
+        if page is None or digest is None:
+            assert prepared.error is not None
+            return PageResult(prepared.path, None, [error_finding(prepared.error, prepared.path)])
         verdict = evaluate(page, self.trust.policy, self.trust.roster, digest.value, self.evidence)
         findings = [error_finding(p, page.path) for p in digest.problems] + list(verdict.findings)
-        if self.rules is not None:
-            findings.extend(self.rules.scan_page(page))
-        return PageResult(page.path, verdict, findings, digest, page, retirement(page.meta, self.today))
+        findings.extend(prepared.rule_findings)
+        retired = retirement(page.meta, self.today)
+        if retired is not None and self.withdrawals is not None:
+            # an unverified `withdrawn:` still takes the page offline, with a warning naming it
+            retired, more = self.withdrawals(page, retired)
+            findings.extend(more)
+        return PageResult(page.path, verdict, findings, digest, page, retired)
 
-    def check_site(self, page_paths: Iterable[str], other_paths: Iterable[str]) -> Report:
-        """Pages plus every other file that would be published from docs_dir."""
+    def check_site(self, page_paths: Iterable[str], other_paths: Iterable[str], *,
+                   workers: int | None = None) -> Report:
+        """Pages plus every other file that would be published from docs_dir.
+
+        Parsing, digests and content rules run on all cores for a large site (``pool.py``); the
+        report is the same as a serial run's, page for page and finding for finding.
+        """
         report = Report()
-        for rel_path in sorted(page_paths):
-            report.pages.append(self.check_page(rel_path))
+        prepared = self._map(self._prepare, sorted(page_paths), workers)
+        report.pages = [self._finish(p) for p in prepared]
         linked = {f for p in report.pages if p.digest for f in p.digest.files}
-        for rel_path in sorted(other_paths):
-            report.findings.extend(self.check_file(rel_path, rel_path in linked))
+        others = sorted(other_paths)
+        for findings in self._map(lambda rel: self.check_file(rel, rel in linked), others, workers):
+            report.findings.extend(findings)
         return report
+
+    def _map(self, task: Callable[[str], T], items: list[str], workers: int | None) -> list[T]:
+        cache = getattr(self.rules, "cache", None)
+        return parallel_map(task, items, workers=workers, harvest=cache.take_fresh if cache else None,
+                            merge=cache.merge if cache else None)
+
+    def release_evidence(self) -> None:
+        """Close the evidence verifier (it writes its cache) and let it go: a build needs it only while checking."""
+        close = getattr(self.evidence, "close", None)
+        if close is not None:
+            close()
+        self.evidence = None
+
+    def save_caches(self) -> None:
+        save = getattr(self.rules, "save", None)
+        if save is not None:
+            save()
 
     def check_file(self, rel_path: str, linked: bool) -> list[Finding]:
         abs_path = self.docs_dir / rel_path

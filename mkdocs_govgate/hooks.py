@@ -3,6 +3,13 @@
 Drafts must stay committable (review happens on committed text), so by default a
 missing sign-off is reported, not refused; content findings and unreadable input are
 refused.  ``--require-approval`` refuses unapproved pages too (for a publishing branch).
+``--front-matter-only`` only validates the pages' front-matter (strict YAML, required
+fields, known classification, author, sign-off and waiver entries, reprint fields): fast,
+and each file on its own, so pre-commit may split the list over parallel calls.
+
+The files pre-commit passes are scanned whole (``pre-commit run --files X`` checks all of
+X, not a diff).  One line per finding: ``path:line:col: rule message``, paths as passed.
+Exit codes: 0 clean, 1 findings block the commit, 2 configuration or runtime error.
 """
 
 from __future__ import annotations
@@ -12,15 +19,21 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .engines import build_gate
+from .approval import evaluate
+from .engines import build_gate, build_rules
 from .errors import GateError
-from .findings import Finding, Severity
-from .gate import Gate
+from .findings import Finding, Severity, sort_key
+from .gate import Gate, error_finding
 from .i18n import Msg
 from .links import is_page_path
-from .render import render_findings
+from .page import Page
 from .report import Report
+from .site import SiteConfig, load_trust
 from .sitefinder import site_from_mkdocs
+
+# Sign-off findings that are about the front-matter as written, not about review progress.
+FRONT_MATTER_APPROVAL_RULES = ("approval.entry", "approval.classification", "approval.author",
+                               "approval.unknown_stage")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--config", type=Path, default=None)
     parser.add_argument("--require-approval", action="store_true")
+    parser.add_argument("--front-matter-only", action="store_true",
+                        help="only validate the front-matter of the pages given (no content rules, no sign-offs)")
     args = parser.parse_args(argv)
     try:
         return _run(args)
@@ -39,7 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     site = site_from_mkdocs(args.config, Path.cwd(), args.lang)
-    gate = build_gate(site)   # loads and validates policy and roster even when only they changed
+    if args.front_matter_only:
+        return _check_front_matter(site, args)
+    gate = build_gate(site, committed_trust_only=False)   # validates policy and roster even when only they changed
     try:
         return _check_changed(gate, args)
     finally:
@@ -59,17 +76,66 @@ def _check_changed(gate: Gate, args: argparse.Namespace) -> int:
     if attachments:   # whether an attachment is linked (and so reviewed) depends on every page
         all_pages, _, _ = gate.discover()
         report.findings.extend(gate.check_site(all_pages, attachments).findings)
-    findings = report.all_findings()
+    retired = report.offline_paths()   # retracted pages (and files only they link) block nothing
+    findings = [_as_info(f) if f.path in retired else f for f in report.all_findings()]
     if not args.require_approval:
         findings = [_as_info(f) if f.category == "approval" else f for f in findings]
-    if findings:
-        print(render_findings(findings, args.lang))
+    return _report(findings, docs_dir, args.lang)
+
+
+def _check_front_matter(site: SiteConfig, args: argparse.Namespace) -> int:
+    trust = load_trust(site)
+    rules = build_rules(site, trust)     # the site may change the required fields (overrides.yml)
+    docs_dir = site.docs_dir.absolute()
+    findings: list[Finding] = []
+    for name in args.filenames:
+        path = name.absolute()
+        if not (path.is_relative_to(docs_dir) and path.is_file()):
+            continue
+        rel = path.relative_to(docs_dir).as_posix()
+        if not is_page_path(rel):
+            continue
+        try:
+            page = Page.load(docs_dir, rel)
+        except GateError as error:      # strict YAML: duplicate keys, tabs, unclosed front-matter …
+            findings.append(error_finding(error, rel, "input.front_matter"))
+            continue
+        verdict = evaluate(page, trust.policy, trust.roster, digest="")
+        findings.extend(f for f in verdict.findings if f.rule in FRONT_MATTER_APPROVAL_RULES)
+        findings.extend(rules.scan_front_matter(page))
+    return _report(findings, docs_dir, args.lang)
+
+
+def _report(findings: list[Finding], docs_dir: Path, lang: str) -> int:
+    for finding in sorted(findings, key=sort_key):
+        print(_line(finding, docs_dir, lang))
     blocking = [f for f in findings if f.severity is Severity.BLOCK]
     if blocking:
         print(Msg(f"govgate：{len(blocking)} 个问题阻止提交。", f"govgate: {len(blocking)} problem(s) block this commit.")
-              .render(args.lang), file=sys.stderr)
+              .render(lang), file=sys.stderr)
         return 1
     return 0
+
+
+def _line(finding: Finding, docs_dir: Path, lang: str) -> str:
+    """``path:line:col: rule message`` with the path as pre-commit passed it (from the repository
+    root), so editors and terminals can jump to it."""
+    path, shown = Path(finding.path), finding.path
+    if not path.is_absolute() and (docs_dir / path).exists():
+        path = docs_dir / path
+    for base in (Path.cwd(), Path.cwd().resolve()):      # the site root, as pre-commit runs hooks
+        if path.is_absolute() and path.is_relative_to(base):
+            shown = path.relative_to(base).as_posix()
+            break
+    rule = finding.rule if finding.severity is Severity.BLOCK else f"{finding.rule} [{finding.severity.value}]"
+    text = f"{shown}:{max(finding.line, 1)}:{max(finding.column, 1)}: {rule} {finding.message.render(lang)}"
+    if finding.location:
+        text += f" [{finding.location}]"
+    if finding.match:
+        text += f" 「{finding.match}」"
+    if finding.suggestion:
+        text += (" → 建议：" if lang != "en" else " → suggestion: ") + finding.suggestion.render(lang)
+    return text
 
 
 def _as_info(finding: Finding) -> Finding:

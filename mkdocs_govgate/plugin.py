@@ -31,7 +31,9 @@ from .engines import build_gate
 from .errors import GateError
 from .findings import Finding
 from .gate import Gate, symlink_finding
+from .htmlscan import RenderedScanner
 from .i18n import Msg
+from .profiling import EventTimer
 from .render import render_findings
 from .report import PageResult, Report
 from .reportfile import check_report_dir, write_report
@@ -67,6 +69,7 @@ def _fail_closed(method):
 
     @functools.wraps(method)
     def wrapper(self: GovGatePlugin, *args: Any, **kwargs: Any) -> Any:
+        started = self.timer.start() if self.timer.enabled else None
         try:
             return method(self, *args, **kwargs)
         except (PluginError, Abort):
@@ -77,6 +80,9 @@ def _fail_closed(method):
             message = Msg(f"门禁内部错误，已停止发布：{type(error).__name__}: {error}",
                           f"internal error in the gate; publication stopped: {type(error).__name__}: {error}")
             raise PluginError("govgate: " + message.render(self.lang)) from error
+        finally:
+            if started is not None:
+                self.timer.stop(method.__name__, started)
 
     return wrapper
 
@@ -94,6 +100,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     def _reset(self) -> None:
         """Per-build state: `mkdocs serve` keeps this instance across rebuilds."""
         self.gate: Gate | None = None
+        self.scanner: RenderedScanner | None = None
+        self.timer = EventTimer()     # GOVGATE_PROFILE=path.json: time per event handler
         self.report = Report()
         self.results: dict[str, PageResult] = {}
         self.excluded_urls: set[str] = set()
@@ -135,6 +143,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if self.report_dir is not None:
             check_report_dir(self.report_dir, self.site_dir)
         self.gate = build_gate(site)
+        self.scanner = RenderedScanner(self.gate.rules) if self.gate.rules is not None else None
         return config
 
     def _refuse_includes(self, config) -> None:
@@ -177,6 +186,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         # MkDocs lists dot-files (excluded); add any it left out so each is reported once.
         others.extend(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob(".meta.yml"))
         self.report = self.gate.check_site(pages, sorted(set(others)))
+        self.gate.release_evidence()   # history index and signatures: not needed for the rest of the build
         self.report.findings.extend(symlinks)
         self.results = {p.path: p for p in self.report.pages}
         self._decide(files)
@@ -312,27 +322,28 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     @_fail_closed
     def on_env(self, env, *, config, files: Files):
         """Last point before MkDocs writes: rendered text of every page (macros, snippets, attr_list …)."""
-        if self.gate is None or self.gate.rules is None:
+        if self.gate is None or self.scanner is None:
             return env
-        findings: list[Finding] = []
-        for file in files.documentation_pages():
-            if file.page is None or file.page.content is None or file.inclusion.is_excluded():
-                continue
-            waivers = self._waivers(file.src_uri)
-            findings.extend(f for f in self.gate.rules.scan_html(file.src_uri, file.page.content, waivers=waivers)
-                            if f.blocking)
+        # Each page's rendered content, scanned whole once (on all cores for a large site; never
+        # forked under `mkdocs serve`, whose server runs threads); on_post_page scans the rest.
+        items = [(file.src_uri, file.page.content, self._waivers(file.src_uri)) for file in files.documentation_pages()
+                 if file.page is not None and file.page.content is not None and not file.inclusion.is_excluded()]
+        findings = self.scanner.scan_contents(items, workers=1 if self.preview else None)
         if findings and not self.preview:
             self._abort(Msg("渲染后的页面内容未通过内容安全检查", "rendered pages failed the content rules"), findings)
         return env
 
+    @event_priority(-100)  # after every other plugin: what is scanned must be what is written
     @_fail_closed
     def on_post_page(self, output: str, *, page: MkPage, config) -> str:
-        """The final HTML (theme overrides, ``extra:`` values): a finding here empties site_dir."""
-        if self.gate is None or self.gate.rules is None or self.preview:
+        """The final HTML (theme overrides, ``extra:`` values): a finding here empties site_dir.
+
+        The content on_env scanned is cut out; the template text around it is scanned once per
+        distinct piece (htmlscan.py).  The page's own waivers apply, or waived body text would block.
+        """
+        if self.gate is None or self.scanner is None or self.preview:
             return output
-        # The page's own waivers apply here too, or waived text in its body would block.
-        waivers = self._waivers(page.file.src_uri)
-        findings = [f for f in self.gate.rules.scan_html(page.file.src_uri, output, waivers=waivers) if f.blocking]
+        findings = self.scanner.scan_page(page.file.src_uri, output, self._waivers(page.file.src_uri))
         if findings:
             self._abort(Msg("最终页面（含主题与 extra 设置）未通过内容安全检查",
                             "the final page (theme and extra values included) failed the content rules"), findings)
@@ -356,17 +367,28 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     def on_post_build(self, *, config) -> None:
         if self.gate is not None:
             self.gate.close()
+        self._write_profile()
         if self.report_dir is not None and not self.preview:
-            path = write_report(self.report, self.report_dir, self.lang, "built")
+            path = write_report(self.report, self.report_dir, self.lang, "built",
+                                trust=self.gate.trust if self.gate else None)
             log.info(Msg(f"审核记录已写入 {path}", f"audit report written to {path}").render(self.lang))
+
+    def _write_profile(self) -> None:
+        if self.timer.enabled:
+            if self.scanner is not None:
+                self.timer.notes.update(pages_fully_rescanned=self.scanner.full_scans,
+                                        template_pieces_clean=len(self.scanner.clean))
+            self.timer.write()
 
     def on_build_error(self, *, error: Exception) -> None:
         """Leave nothing publishable behind: MkDocs may already have written part of the site."""
         if self.gate is not None:
             self.gate.close()
+        self._write_profile()
         if self.report_dir is not None and not self.preview and self.report.pages:
             try:
-                write_report(self.report, self.report_dir, self.lang, "failed")
+                write_report(self.report, self.report_dir, self.lang, "failed",
+                             trust=self.gate.trust if self.gate else None)
             except OSError as exc:   # the build is failing anyway; say so, keep cleaning up
                 log.error(f"govgate: cannot write the audit report: {exc}")
         if self.preview or self.site_dir is None or not self.site_dir.is_dir():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .dates import as_date
 from .errors import GateError
 from .i18n import Msg
 from .textfile import read_text
@@ -26,6 +28,30 @@ class Stage:
     roles: tuple[str, ...]
 
 
+# Freshness (seed 003 §4): per-column update thresholds in working days; warnings, never refusals.
+HOME_COLUMN = "home"               # the home page: counts the pages it links (or every page)
+HOME_PAGES = ("linked", "all")
+DATE_SOURCES = ("date", "approved")
+_FRESHNESS_KEYS = {"columns", "as_of", "date_from"}
+_FRESHNESS_COLUMN_KEYS = {"title", "min_updates", "per_working_days", "pages"}
+
+
+@dataclass(frozen=True)
+class FreshnessColumn:
+    key: str                   # a top-level folder of docs_dir, a front-matter `column:` value, or `home`
+    title: str                 # shown in reports; "" → derived from the pages
+    min_updates: int
+    per_working_days: int
+    pages: str = "linked"      # home only: pages linked from index.md, or all pages
+
+
+@dataclass(frozen=True)
+class FreshnessPolicy:
+    columns: tuple[FreshnessColumn, ...] = ()
+    as_of: dt.date | None = None   # evaluate as of this day (an audit of a past period); None → today
+    date_from: str = "date"        # a page's update day: front-matter `date:` (else its approval), or approval
+
+
 @dataclass
 class Policy:
     path: str
@@ -38,7 +64,7 @@ class Policy:
     admins_required: int = 1
     waivable_secret_rules: tuple[str, ...] = ()
     rule_options: dict[str, Any] = field(default_factory=dict)
-    freshness: dict[str, Any] = field(default_factory=dict)
+    freshness: FreshnessPolicy = field(default_factory=FreshnessPolicy)
 
     @property
     def roles(self) -> set[str]:
@@ -92,7 +118,7 @@ class _PolicyReader:
             admins_required=self._positive_int("admins_required", 1),
             waivable_secret_rules=tuple(self._str_list("waivable_secret_rules")),
             rule_options=self._mapping("rules"),
-            freshness=self._mapping("freshness"),
+            freshness=self._freshness(),
         )
 
     def _stages(self) -> dict[str, Stage]:
@@ -187,3 +213,54 @@ class _PolicyReader:
         if not isinstance(value, dict):
             raise self.fail(f"{key} 必须是映射", f"{key} must be a mapping", key)
         return value
+
+    def _freshness(self) -> FreshnessPolicy:
+        raw = self._mapping("freshness")
+        unknown = sorted(set(raw) - _FRESHNESS_KEYS)
+        if unknown:
+            raise self.fail(f"freshness 中有未知的设置项 {unknown[0]}（可用：{', '.join(sorted(_FRESHNESS_KEYS))}）",
+                            f"freshness has unknown setting {unknown[0]} (known: {', '.join(sorted(_FRESHNESS_KEYS))})",
+                            "freshness", unknown[0])
+        try:
+            as_of = as_date(raw.get("as_of"))
+        except ValueError:
+            raise self.fail("freshness.as_of 必须是日期（YYYY-MM-DD）", "freshness.as_of must be a date (YYYY-MM-DD)",
+                            "freshness", "as_of") from None
+        date_from = raw.get("date_from", "date")
+        if date_from not in DATE_SOURCES:
+            raise self.fail(f"freshness.date_from 必须是 {' 或 '.join(DATE_SOURCES)}",
+                            f"freshness.date_from must be one of {', '.join(DATE_SOURCES)}", "freshness", "date_from")
+        columns = raw.get("columns", {})
+        if not isinstance(columns, dict):
+            raise self.fail("freshness.columns 必须是“栏目: 要求”的映射", "freshness.columns must map columns to "
+                            "thresholds", "freshness", "columns")
+        return FreshnessPolicy(tuple(self._freshness_column(str(k), v) for k, v in columns.items()), as_of, date_from)
+
+    def _freshness_column(self, key: str, spec: object) -> FreshnessColumn:
+        at = ("freshness", "columns", key)
+        if not isinstance(spec, dict):
+            raise self.fail(f"栏目 {key} 的更新要求必须是映射，含 min_updates 与 per_working_days",
+                            f"column {key}: the threshold must be a mapping with min_updates and per_working_days", *at)
+        unknown = sorted(set(spec) - _FRESHNESS_COLUMN_KEYS)
+        if unknown:
+            raise self.fail(f"栏目 {key} 有未知字段 {unknown[0]}（可用：{', '.join(sorted(_FRESHNESS_COLUMN_KEYS))}）",
+                            f"column {key} has unknown field {unknown[0]} "
+                            f"(known: {', '.join(sorted(_FRESHNESS_COLUMN_KEYS))})", *at)
+        numbers = {}
+        for name in ("min_updates", "per_working_days"):
+            value = spec.get(name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise self.fail(f"栏目 {key} 的 {name} 必须是正整数", f"column {key}: {name} must be a positive integer",
+                                *at)
+            numbers[name] = value
+        title = spec.get("title", "")
+        if not isinstance(title, str):
+            raise self.fail(f"栏目 {key} 的 title 必须是文字", f"column {key}: title must be text", *at)
+        pages = spec.get("pages", "linked")
+        if "pages" in spec and key != HOME_COLUMN:
+            raise self.fail(f"pages 只适用于首页（{HOME_COLUMN}）", f"pages applies to the home page ({HOME_COLUMN}) only",
+                            *at)
+        if pages not in HOME_PAGES:
+            raise self.fail(f"栏目 {key} 的 pages 必须是 {' 或 '.join(HOME_PAGES)}",
+                            f"column {key}: pages must be one of {', '.join(HOME_PAGES)}", *at)
+        return FreshnessColumn(key, title.strip(), numbers["min_updates"], numbers["per_working_days"], pages)

@@ -7,7 +7,7 @@ from itertools import groupby
 from .findings import Finding
 from .i18n import Msg
 from .report import Report
-from .retirement import EXPIRED, WITHDRAWN, Retirement
+from .retirement import EXPIRED, UNVERIFIED_RULE, WITHDRAWN, Retirement
 
 _HEADINGS = {
     "zh": ("govgate：发现 {n} 个阻止发布的问题，涉及 {p} 个文件：", "govgate：未发现阻止发布的问题。"),
@@ -42,11 +42,26 @@ def render_report(report: Report, lang: str = "zh", only_blocking: bool = False)
     else:
         head = heading.format(n=len(blocking), p=len({f.path for f in blocking}))
     body = render_findings(findings, lang, only_blocking)
-    retired = [_retired_line(p.path, p.retired, lang) for p in report.pages if p.retired]
+    retired = []
+    for page in report.pages:
+        if page.retired:
+            retired.append(_retired_line(page.path, page.retired, lang))
+            # its findings stop nothing, but a withdrawal nobody verifiably made must be seen
+            retired += [f"    ! {f.message.render(lang)}" for f in page.findings if f.rule == UNVERIFIED_RULE]
     return "\n".join([head] + ([body] if body else []) + retired)
 
 
 def _retired_line(path: str, retired: Retirement, lang: str) -> str:
     kind = {WITHDRAWN: Msg("已撤下", "withdrawn"), EXPIRED: Msg("已过期", "expired")}[retired.kind].render(lang)
-    details = "，".join(x for x in (retired.since.isoformat() if retired.since else "", retired.by, retired.reason) if x)
-    return f"{path}: [{kind}] " + Msg("不予发布", "not published").render(lang) + (f"（{details}）" if details else "")
+    en = lang == "en"
+    when = retired.at or (retired.since.isoformat() if retired.since else "")
+    details = [x for x in (
+        (("at " if en else "时间 ") + when) if when else "",
+        (("by " if en else "撤稿人 ") + retired.by) if retired.by else "",
+        (("reason: " if en else "原因：") + retired.reason) if retired.reason else "",
+        {True: Msg("撤稿记录已验证", "record verified"), False: Msg("撤稿记录未经验证", "record NOT verified")}
+        [retired.verified].render(lang) if retired.verified is not None else "") if x]
+    text = f"{path}: [{kind}] " + Msg("不予发布", "not published").render(lang)
+    if details:
+        text += f" ({'; '.join(details)})" if en else f"（{'，'.join(details)}）"
+    return text

@@ -1,4 +1,8 @@
-"""The per-build audit record written to ``report_dir`` (never inside ``site_dir``)."""
+"""The per-build audit record written to ``report_dir`` (never inside ``site_dir``).
+
+Two files, each replaced atomically: ``govgate-report.json`` for machines and
+``govgate-report.html``, the dashboard a site manager reads (see ``dashboard.py``).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,14 @@ import tempfile
 from pathlib import Path
 
 from . import __version__
+from .dashboard import DashboardInput, page_state, render_dashboard, summary
 from .errors import GateError
+from .freshness import FreshnessResult, evaluate_freshness
 from .i18n import Msg
 from .report import Report
+from .site import Trust
+
+JSON_NAME, HTML_NAME = "govgate-report.json", "govgate-report.html"
 
 
 def check_report_dir(report_dir: Path, site_dir: Path) -> None:
@@ -22,12 +31,14 @@ def check_report_dir(report_dir: Path, site_dir: Path) -> None:
                         str(report_dir))
 
 
-def report_document(report: Report, lang: str = "zh", outcome: str = "built") -> dict:
+def report_document(report: Report, lang: str = "zh", outcome: str = "built",
+                    freshness: FreshnessResult | None = None, generated_at: dt.datetime | None = None) -> dict:
     document = report.as_dict(lang)
-    document["generated_at"] = dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
+    generated_at = generated_at or dt.datetime.now(dt.UTC).astimezone()
+    document["generated_at"] = generated_at.isoformat(timespec="seconds")
     document["govgate_version"] = __version__
     document["outcome"] = outcome
-    timelines = {}
+    timelines, signoffs = {}, {}
     for page in report.pages:
         if page.verdict is None:
             continue
@@ -38,17 +49,49 @@ def report_document(report: Report, lang: str = "zh", outcome: str = "built") ->
              "decision": s.signoff.decision if s.signoff else None,
              "opinion": s.signoff.opinion if s.signoff else None}
             for s in page.verdict.stages]
+        if page.page is not None:   # every entry, superseded ones too: the full history of the page's review
+            current = page.digest.value if page.digest else None
+            signoffs[page.path] = [
+                {"stage": s.stage, "by": s.by, "decision": s.decision, "opinion": s.opinion,
+                 "at": s.at.isoformat(), "digest": s.digest, "current_content": s.digest == current}
+                for s in sorted(page.page.signoffs, key=lambda s: (s.at, s.index))]
     document["timelines"] = timelines
+    document["signoffs"] = signoffs
+    states = {p.path: page_state(p) for p in report.pages}
+    for entry in document["pages"]:
+        entry["state"] = states.get(entry["path"])
+    document["summary"] = summary(report)
+    document["retired"] = [{"path": p.path, **p.retired.as_dict()} for p in report.pages if p.retired]
+    document["freshness"] = freshness.as_dict(lang) if freshness is not None else None
+    if freshness is not None:
+        document["findings"].extend(f.as_dict(lang) for f in freshness.findings)
     return document
 
 
-def write_report(report: Report, report_dir: Path, lang: str = "zh", outcome: str = "built") -> Path:
-    """Write ``govgate-report.json`` atomically; returns its path."""
-    report_dir.mkdir(parents=True, exist_ok=True)
-    target = report_dir / "govgate-report.json"
-    text = json.dumps(report_document(report, lang, outcome), ensure_ascii=False, indent=2)
-    handle, temp = tempfile.mkstemp(dir=report_dir, prefix=".govgate-report-", suffix=".json")
+def _replace(report_dir: Path, name: str, text: str) -> Path:
+    target = report_dir / name
+    handle, temp = tempfile.mkstemp(dir=report_dir, prefix=f".{name}-", suffix=".tmp")
     with os.fdopen(handle, "w", encoding="utf-8") as stream:
         stream.write(text)
     os.replace(temp, target)
+    return target
+
+
+def write_report(report: Report, report_dir: Path, lang: str = "zh", outcome: str = "built", *,
+                 trust: Trust | None = None, site_name: str = "", today: dt.date | None = None) -> Path:
+    """Write ``govgate-report.json`` and ``govgate-report.html``; returns the JSON file's path.
+
+    ``trust`` (the build's policy and roster) adds per-column freshness and reviewers' names;
+    without it both reports are still complete about pages, sign-offs and findings.
+    """
+    report_dir.mkdir(parents=True, exist_ok=True)
+    generated_at = dt.datetime.now(dt.UTC).astimezone()
+    freshness = None
+    if trust is not None:
+        freshness = evaluate_freshness(report, trust.policy.freshness, today or dt.date.today())
+    document = report_document(report, lang, outcome, freshness, generated_at)
+    target = _replace(report_dir, JSON_NAME, json.dumps(document, ensure_ascii=False, indent=2))
+    html = render_dashboard(DashboardInput(report, lang, outcome, site_name, trust.roster if trust else None,
+                                           freshness, generated_at, __version__))
+    _replace(report_dir, HTML_NAME, html)
     return target

@@ -15,6 +15,7 @@ from typing import Any
 from .dates import as_date
 
 WITHDRAWN, EXPIRED = "withdrawn", "expired"
+UNVERIFIED_RULE = "approval.withdrawn_unverified"   # the warning on a withdrawal record nobody verifiably made
 
 
 @dataclass(frozen=True)
@@ -24,10 +25,13 @@ class Retirement:
     reason: str = ""
     by: str = ""                   # roster id of the person who retracted it
     at: str = ""                   # the retraction's time as written
+    # withdrawn records only: True when the record's signature verifies against the roster, False when
+    # not (the page stays offline all the same), None when not checked or not a signed record
+    verified: bool | None = None
 
-    def as_dict(self) -> dict[str, str | None]:
+    def as_dict(self) -> dict[str, str | bool | None]:
         return {"kind": self.kind, "since": self.since.isoformat() if self.since else None,
-                "reason": self.reason, "by": self.by, "at": self.at}
+                "reason": self.reason, "by": self.by, "at": self.at, "verified": self.verified}
 
 
 def _date_or_none(value: Any) -> dt.date | None:

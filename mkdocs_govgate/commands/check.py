@@ -8,6 +8,7 @@ from pathlib import Path
 from ..engines import build_gate
 from ..errors import GateError
 from ..formats import to_json, to_sarif
+from ..freshness import evaluate_freshness
 from ..gate import Gate
 from ..i18n import Msg
 from ..links import is_page_path
@@ -67,6 +68,8 @@ def _check_with(gate: Gate, site: SiteConfig, args: argparse.Namespace, lang: st
     else:
         report = gate.check_site(pages, others)
         report.findings.extend(findings)
+        # per-column update rate (seed 003 §4): warnings only, and only for the whole site
+        report.findings.extend(evaluate_freshness(report, gate.trust.policy.freshness, gate.today).findings)
     if args.format == "json":
         print(to_json(report, lang))
     elif args.format == "sarif":

@@ -31,6 +31,11 @@ def git_blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+def entry_id(entry: str) -> str:
+    """An entry's key (every field, the signature too) by its hash: 5,000 pages' keys would take tens of MB."""
+    return hashlib.sha256(entry.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 class ResultCache:
     def __init__(self, folder: Path, key: str):
         self.path = folder / CACHE_FILE
@@ -39,9 +44,12 @@ class ResultCache:
         self.signatures: dict[str, str | list[str]] = {}   # commit id → signer key | [zh, en] problem
         self.hit = False
         self.dirty = False
-        self._load()
+        self._loaded = False     # read on first use: a hook that judges no sign-off never parses the file
 
     def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError):
@@ -54,16 +62,19 @@ class ResultCache:
             self.hit = True
 
     def lookup(self, repo_path: str, blob: str, entry: str) -> list[Msg] | None:
+        self._load()
         page = self.pages.get(repo_path)
-        if not page or page["blob"] != blob or entry not in page["entries"]:
+        key = entry_id(entry)
+        if not page or page["blob"] != blob or key not in page["entries"]:
             return None
-        return [Msg(zh, en) for zh, en in page["entries"][entry]]
+        return [Msg(zh, en) for zh, en in page["entries"][key]]
 
     def store(self, repo_path: str, blob: str, entry: str, problems: list[Msg]) -> None:
+        self._load()
         page = self.pages.setdefault(repo_path, {"blob": blob, "entries": {}})
         if page["blob"] != blob:
             page.update(blob=blob, entries={})
-        page["entries"][entry] = [[m.zh, m.en] for m in problems]
+        page["entries"][entry_id(entry)] = [[m.zh, m.en] for m in problems]
         self.dirty = True
 
     def save(self) -> None:

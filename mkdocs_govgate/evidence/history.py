@@ -18,8 +18,7 @@ approval branches fast-forward, or use ``evidence: inline``.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import GateError
@@ -39,6 +38,7 @@ from .truststore import (
 from .versions import UNREADABLE, PageVersion, read_version, read_version_parsed, signoff_key
 
 VERIFIER_VERSION = "history-1"
+PREFETCH_SLICE = 4000      # objects read, parsed and verified at a time
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
@@ -86,17 +86,22 @@ class HistoryEvidence:
                 for blob in (change.new, *change.old):
                     if blob is not None:
                         blobs.setdefault(blob, path)
-        objects = self.reader.read_many(sorted(blobs))
-        commit_objects = self.reader.read_many(sorted(commits))
-        versions, checked = parallel.parse_and_verify(
-            [(blobs[oid], oid, data) for oid, (kind, data) in objects.items() if kind == "blob"],
-            [(oid, data) for oid, (kind, data) in commit_objects.items() if kind == "commit"])
-        self._versions.update(versions)
-        for oid, (commit, signer) in checked.items():
-            if commit is not None:
-                self.reader.remember(commit)
-            if signer is not None:
-                self.checker.remember(oid, signer)
+        # In slices, so that the raw objects of a large history never sit in memory all at once.
+        blob_ids, commit_ids = sorted(blobs), sorted(commits)
+        for start in range(0, max(len(blob_ids), len(commit_ids)), PREFETCH_SLICE):
+            objects = self.reader.read_many(blob_ids[start:start + PREFETCH_SLICE])
+            commit_objects = self.reader.read_many(commit_ids[start:start + PREFETCH_SLICE])
+            versions, checked = parallel.parse_and_verify(
+                [(blobs[oid], oid, data) for oid, (kind, data) in objects.items() if kind == "blob"],
+                [(oid, data) for oid, (kind, data) in commit_objects.items() if kind == "commit"])
+            del objects, commit_objects
+            self._versions.update(versions)
+            for oid, (commit, signer) in checked.items():
+                if commit is not None:
+                    # an SSH signature checked here is remembered below: its signed bytes are not needed again
+                    self.reader.remember(commit if signer is None else replace(commit, raw=b"", payload=b""))
+                if signer is not None:
+                    self.checker.remember(oid, signer)
 
     def close(self) -> None:
         self.checker.close()
@@ -150,14 +155,15 @@ class HistoryEvidence:
             self._head_blobs[repo_path] = found[0] if found and found[1] == "blob" else None
         return self._head_blobs[repo_path]
 
-    def introductions(self, repo_path: str, key: str) -> list[Introduction]:
+    def introductions(self, repo_path: str, signoff: Signoff) -> list[Introduction]:
+        key = signoff_key(signoff)
         cached = self._introductions.get((repo_path, key))
         if cached is None:
             cached = []
             for change in self.index.changes.get(repo_path, []):
                 if key in self._version(repo_path, change.new).entries and not any(
                         key in self._version(repo_path, old).entries for old in change.old):
-                    cached.append(Introduction(change, tuple(self._judge(repo_path, key, change))))
+                    cached.append(Introduction(change, tuple(self._judge(repo_path, signoff, change))))
             self._introductions[(repo_path, key)] = cached
         return cached
 
@@ -168,7 +174,7 @@ class HistoryEvidence:
         if head_blob is None or key not in self._version(repo_path, head_blob).entries:
             return [Msg("该签核记录尚未提交到 Git 历史中，没有签名证据",
                         "this sign-off entry is not in a committed version of the page: there is no signed evidence")]
-        found = self.introductions(repo_path, key)
+        found = self.introductions(repo_path, signoff)
         if not found:
             raise missing_history_error(f"{repo_path} @ {self.head[:12]}")
         problems: list[Msg] = []
@@ -183,7 +189,7 @@ class HistoryEvidence:
         """The list order must be history order: a later commit cannot reorder entries to fake stage order."""
         mine = min(self.index.order[i.change.commit] for i in found)
         for earlier in page.signoffs[:signoff.index]:
-            intros = self.introductions(repo_path, signoff_key(earlier))
+            intros = self.introductions(repo_path, earlier)
             if intros and min(self.index.order[i.change.commit] for i in intros) > mine:
                 return [Msg("签核记录的顺序与提交历史不符（条目被调换了位置）",
                             "sign-off entries are listed out of their history order (entries were reordered)")]
@@ -191,7 +197,8 @@ class HistoryEvidence:
 
     # -- judging one approval commit ----------------------------------------------------------
 
-    def _judge(self, repo_path: str, key: str, change: Change) -> list[Msg]:
+    def _judge(self, repo_path: str, signoff: Signoff, change: Change) -> list[Msg]:
+        key = signoff_key(signoff)
         oid = change.commit
         parents = self.index.parents[oid]
         if not parents:
@@ -225,7 +232,7 @@ class HistoryEvidence:
             if old.content_hash != new.content_hash:
                 problems.append(Msg("签核提交同时改动了页面内容", "the approval commit also changes the page content"))
                 break
-        stage, by, decision, _opinion, at, digest, _sig = _fields(key)
+        stage, by, decision, digest = signoff.stage, signoff.by, signoff.decision, signoff.digest
         trailer = parse_trailer(commit.message)
         if isinstance(trailer, Msg):
             problems.append(trailer)
@@ -233,7 +240,7 @@ class HistoryEvidence:
             problems.extend(_trailer_problems(trailer, ApprovalTrailer(repo_path, stage, by, decision, digest)))
         if isinstance(signer, Msg):
             return problems
-        at_day = _day(at)
+        at_day = signoff.at.date()
         problems.extend(key_problems(state, self.chain.compromised, by, signer, commit, at_day))
         person = state.roster.person(by)
         policy_stage = state.policy.stages.get(stage)
@@ -243,19 +250,6 @@ class HistoryEvidence:
             problems.append(Msg(f"{by} 不具有“{policy_stage.title}”环节所需的角色", f"{by} holds no role allowed to sign "
                                 f"stage '{stage}'"))
         return problems
-
-
-def _fields(key: str) -> list:
-    import json
-
-    return json.loads(key)
-
-
-def _day(at: object) -> dt.date | None:
-    try:
-        return dt.datetime.fromisoformat(str(at)).date()
-    except ValueError:
-        return None
 
 
 def _trailer_problems(found: ApprovalTrailer, expected: ApprovalTrailer) -> list[Msg]:

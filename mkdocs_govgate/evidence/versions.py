@@ -61,7 +61,10 @@ _FastLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?
 
 def entry_key(stage: object, by: object, decision: object, opinion: object, at: object, digest: object,
               signature: object) -> str:
-    """Identity of one sign-off entry: every field, so any later edit makes it a new entry."""
+    """Identity of one sign-off entry: every field, so any later edit makes it a new entry.
+
+    The SHA-256 of the fields' canonical JSON: history holds tens of thousands of entries, and
+    their full text (signature included) would take hundreds of megabytes."""
     if isinstance(at, dt.datetime):
         at = at.isoformat()
     elif isinstance(at, str):
@@ -69,7 +72,8 @@ def entry_key(stage: object, by: object, decision: object, opinion: object, at: 
             at = dt.datetime.fromisoformat(at).isoformat()
         except ValueError:
             pass
-    return json.dumps([stage, by, decision, opinion, at, digest, signature], ensure_ascii=False, default=str)
+    text = json.dumps([stage, by, decision, opinion, at, digest, signature], ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def signoff_key(signoff: object) -> str:

@@ -13,8 +13,9 @@ from ..i18n import Msg
 from . import attachments
 from .detectors import Hit
 from .detectors.leaders import LeaderRule
+from .detectors.patterns import PatternRules
 from .detectors.pii import scan_pii
-from .detectors.words import WordRules, scan_patterns
+from .detectors.words import WordRules
 from .frontmatter import MetaRules
 from .links import LinkRules
 from .model import Rule
@@ -23,7 +24,7 @@ from .packs import RuleSet, load_ruleset
 from .waivers import apply_waivers
 
 # Bump when matching behaviour changes, so caches keyed on fingerprint() are invalidated.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 # Front-matter fields themes render into the page (and so publish).
 RENDERED_FIELDS = ("title", "description", "summary", "subtitle", "keywords")
 
@@ -35,7 +36,7 @@ class RuleEngine:
         self.ruleset = ruleset
         rules = ruleset.rules
         self._words = WordRules(r for r in rules.values() if r.kind in ("existence", "substitution"))
-        self._patterns = [r for r in rules.values() if r.kind == "pattern"]
+        self._patterns = PatternRules(r for r in rules.values() if r.kind == "pattern")
         self._pii = {r.id: r for r in rules.values() if r.detector in ("id_card", "bank_card", "mobile", "uscc")}
         leader = next((r for r in rules.values() if r.detector == "leader_title"), None)
         self._leaders = LeaderRule(leader) if leader and leader.data.get("leaders") else None
@@ -70,7 +71,7 @@ class RuleEngine:
     def _hits(self, nt: NormText, *, markup: bool) -> list[Hit]:
         hits: list[Hit] = []
         hits.extend(self._words.scan(nt))
-        hits.extend(scan_patterns(self._patterns, nt))
+        hits.extend(self._patterns.scan(nt))
         hits.extend(scan_pii(self._pii, nt, self.ruleset.today))
         if self._leaders:
             hits.extend(self._leaders.scan(nt))
@@ -86,11 +87,12 @@ class RuleEngine:
         return kept
 
     def _finding(self, path: str, nt: NormText, hit: Hit, *, first_line: int = 1, first_column: int = 1,
-                 location: str = "", positions: bool = True) -> Finding:
+                 location: str = "", where: tuple[int, int] | None = None) -> Finding:
+        """``where``: the hit's (line, column) in ``nt``; None for attachments (``location`` says)."""
         clear_text = nt.original[hit.start:hit.end]
         line = column = 0
-        if positions:
-            line, column = nt.line_col(hit.start)
+        if where is not None:
+            line, column = where
             if line == 1:
                 column += first_column - 1
             line += first_line - 1
@@ -103,8 +105,10 @@ class RuleEngine:
         if not text:
             return []
         nt = normalise(text, markup=markup)
-        return [self._finding(path, nt, hit, first_line=first_line, first_column=first_column)
-                for hit in self._hits(nt, markup=markup)]
+        hits = self._hits(nt, markup=markup)
+        where = nt.line_cols(hit.start for hit in hits)
+        return [self._finding(path, nt, hit, first_line=first_line, first_column=first_column, where=where[hit.start])
+                for hit in hits]
 
     def scan_text(self, path: str, text: str, *, first_line: int = 1, first_column: int = 1) -> list[Finding]:
         """Markdown or plain text; ``first_line``/``first_column`` place ``text`` in its file."""
@@ -124,6 +128,11 @@ class RuleEngine:
         kept, problems = apply_waivers(findings, getattr(page, "waivers", ()) or (),
                                        self.ruleset.waivable_secret_rules, path=page.path)
         return sorted(kept + problems, key=sort_key)
+
+    def scan_front_matter(self, page: Any) -> list[Finding]:
+        """Only the front-matter's shape: required fields, classification, dates, reprint fields
+        (the front-matter-only pre-commit hook); no body, no expiry or withdrawal state."""
+        return sorted(self._meta.shape(page.path, page.meta or {}, page.meta_lines or {}), key=sort_key)
 
     def _scan_meta_text(self, page: Any) -> list[Finding]:
         lines = page.text.split("\n")
@@ -170,6 +179,6 @@ class RuleEngine:
         if extracted.line_based:
             return sorted(self._scan(path, extracted.text, markup=False), key=sort_key)
         nt = normalise(extracted.text, markup=False)
-        findings = [self._finding(path, nt, hit, location=extracted.place_of(hit.start), positions=False)
+        findings = [self._finding(path, nt, hit, location=extracted.place_of(hit.start))
                     for hit in self._hits(nt, markup=False)]
         return sorted(findings, key=lambda f: (f.path, f.location, f.rule))

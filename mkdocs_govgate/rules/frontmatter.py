@@ -36,7 +36,13 @@ class MetaRules:
         self.today = today
 
     def scan(self, path: str, meta: Mapping, meta_lines: Mapping[str, int]) -> Iterator[Finding]:
-        today = self.today or dt.date.today()
+        """Every front-matter rule: its shape, and whether the page has expired or been withdrawn."""
+        yield from self.shape(path, meta, meta_lines)
+        yield from self._state(path, meta, meta_lines)
+
+    def shape(self, path: str, meta: Mapping, meta_lines: Mapping[str, int]) -> Iterator[Finding]:
+        """Front-matter mistakes an editor fixes in the file: required fields, classification,
+        an unreadable expiry date, reprint attribution (the front-matter-only hook runs these)."""
 
         def line(key: str) -> int:
             return meta_lines.get(key, 1)
@@ -51,22 +57,25 @@ class MetaRules:
         if rule and not _blank(value) and value not in rule.data.get("values", []):
             yield rule.finding(path, line("classification"), 1, match=str(value))
         rule = self.rules.get("metadata.expired")
-        if rule and not _blank(meta.get("expires")):
-            expires = _date(meta["expires"])
-            if expires is None:
-                yield rule.finding(path, line("expires"), 1, match=str(meta["expires"]),
-                                   message=Msg("expires 不是有效日期（应为 YYYY-MM-DD）",
-                                               "expires is not a valid date (use YYYY-MM-DD)"))
-            elif expires < today:
-                yield rule.finding(path, line("expires"), 1, match=expires.isoformat())
+        if rule and not _blank(meta.get("expires")) and _date(meta["expires"]) is None:
+            yield rule.finding(path, line("expires"), 1, match=str(meta["expires"]),
+                               message=Msg("expires 不是有效日期（应为 YYYY-MM-DD）",
+                                           "expires is not a valid date (use YYYY-MM-DD)"))
+        if "reprint" in meta:
+            yield from self._reprint(path, meta["reprint"], line("reprint"))
+
+    def _state(self, path: str, meta: Mapping, meta_lines: Mapping[str, int]) -> Iterator[Finding]:
+        today = self.today or dt.date.today()
+        rule = self.rules.get("metadata.expired")
+        expires = _date(meta["expires"]) if rule and not _blank(meta.get("expires")) else None
+        if rule and expires is not None and expires < today:
+            yield rule.finding(path, meta_lines.get("expires", 1), 1, match=expires.isoformat())
         rule = self.rules.get("metadata.withdrawn")
         withdrawn = meta.get("withdrawn")
         if rule and withdrawn not in (None, False, ""):
             when = _date(withdrawn)
             if when is None or when <= today:   # true, a reason, or a date already reached
-                yield rule.finding(path, line("withdrawn"), 1, match=str(withdrawn))
-        if "reprint" in meta:
-            yield from self._reprint(path, meta["reprint"], line("reprint"))
+                yield rule.finding(path, meta_lines.get("withdrawn", 1), 1, match=str(withdrawn))
 
     def _reprint(self, path: str, reprint: Any, line: int) -> Iterator[Finding]:
         fields = self.rules.get("reprint.fields")

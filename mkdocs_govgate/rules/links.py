@@ -28,7 +28,19 @@ URL_RE = re.compile(
       r"|site|online|shop|app|ltd|wang|ren|asia|pw|ws|la|tk)(?![A-Za-z0-9_\-])(?:/" + _URL_END + ")?"
 )
 SCRIPT_RE = re.compile(r"(?i)(?:(?<=\]\()|(?<=\n\n))[ \t]*(?:javascript|vbscript|data[ \t]*:[ \t]*text/html)[ \t]*:?")
-MD_LINK_RE = re.compile(r"(?<!!)\[([^\]\n]{1,300})\]\(\s*<?([^)\s>]+)")
+# (?<!!) written after the '[' so the regex engine can skip straight to '[' characters
+MD_LINK_RE = re.compile(r"\[(?<!!\[)([^\]\n]{1,300})\]\(\s*<?([^)\s>]+)")
+# Pre-filters.  Every URL_RE match lies within one line, in a run of URL characters (no space,
+# quote, bracket or CJK), and holds '//' or a '.' next to a letter (a TLD follows the last dot of
+# a domain, 'www' precedes its dot; İ ı ſ K are letters to [a-z] under (?i)): decimal numbers
+# such as 98.6 are no hint.  URL_RE, whose look-behinds make a full scan slow, then runs only on
+# the runs holding a '.' or '/' of the lines holding a hint.  SCRIPT_RE can only start right
+# after '](' or a blank line, and only where the lower-cased text says 'javascript',
+# 'vbscript' or 'data'.
+_URL_RUN_RE = re.compile(r"[^\s<>\"'()\[\]{}\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]*[./]"
+                         r"[^\s<>\"'()\[\]{}\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]*")
+_URL_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\u0130\u0131\u017f\u212a")
+_SCRIPT_START_RE = re.compile(r"\]\(|\n(?=\n)")
 HTML_A_RE = re.compile(r"(?is)<a\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)[^>]*>(.*?)</a\s*>")
 _TAG_RE = re.compile(r"<[^<>]*>")
 # Theme assets (stylesheets, scripts, meta) are not links readers follow: only ad/short-link
@@ -42,6 +54,53 @@ _HIDDEN_STYLE_RE = re.compile(
     r"|(?:left|top|right|text-indent|margin-left|margin-top):-\d{3,}|clip:rect\(0"
 )
 _VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+
+
+def _url_hints(text: str) -> Iterator[int]:
+    """Offsets of each '//' and each '.' with a letter on one side, in order.
+
+    str.find loops: '.' and '/' are rare in Chinese prose, and a regex scan costs more."""
+    slash = text.find("//")
+    dot = text.find(".")
+    last = len(text) - 1
+    while dot >= 0 or slash >= 0:
+        if dot >= 0 and (slash < 0 or dot < slash):
+            if 0 < dot < last and (text[dot - 1] in _URL_LETTERS or text[dot + 1] in _URL_LETTERS):
+                yield dot
+            dot = text.find(".", dot + 1)
+        else:
+            yield slash
+            slash = text.find("//", slash + 1)
+
+
+def _url_matches(text: str) -> Iterator[re.Match]:
+    """``URL_RE.finditer(text)``, run only where a match could be: on the runs of URL characters
+    holding a '.' or '/' (_URL_RUN_RE) of the lines holding a hint."""
+    end = -1
+    for hint in _url_hints(text):
+        if hint <= end:
+            continue        # that line is done
+        start = text.rfind("\n", 0, hint) + 1
+        end = text.find("\n", hint)
+        end = len(text) if end < 0 else end
+        for run in _URL_RUN_RE.finditer(text, start, end):
+            yield from URL_RE.finditer(text, *run.span())   # look-behinds still see the text before
+
+
+def _script_hint(nt: NormText) -> bool:
+    # the compact view is lower-cased and keeps ASCII words whole; İ and ı match i under (?i);
+    # all three words hold a 't', and a one-character test is nearly free
+    compact = nt.compact
+    return "t" in compact and ("javascript" in compact or "vbscript" in compact or "data" in compact
+                               or "\u0130" in nt.norm or "\u0131" in nt.norm)
+
+
+def _script_matches(text: str) -> Iterator[re.Match]:
+    """``SCRIPT_RE.finditer(text)``: tried only where its look-behind can hold."""
+    for m in _SCRIPT_START_RE.finditer(text):
+        found = SCRIPT_RE.match(text, m.start() + 2)
+        if found:
+            yield found
 
 
 def host_of(url: str) -> str:
@@ -97,25 +156,25 @@ class LinkRules:
         text = nt.norm
         if "." in text or "/" in text:
             assets = [m.span() for m in _ASSET_TAG_RE.finditer(nt.original)] if markup and "<" in nt.original else []
-            for m in URL_RE.finditer(text):
+            for m in _url_matches(text):
                 url = m.group().rstrip(".,;:!?*_~")
                 rule = self.check_host(host_of(url))
                 if rule and rule.id == "link.domain" and not re.match(r"(?i)(?:https?|ftp):|//", url) \
                         and not text.startswith("](", m.start() - 2) and not text.startswith("\n\n", m.start() - 2):
                     rule = self.rules.get("link.bare_domain")     # prose, not a link
                 if rule and rule.id == "link.domain" and assets:
-                    origin = nt.starts[m.start()]
+                    origin = nt.norm_start(m.start())
                     if any(a <= origin < b for a, b in assets):
                         continue
                 if rule:
                     start, end = nt.norm_span(m.start(), m.start() + len(url))
                     yield Hit(rule, start, end, shown=url)
         script = self.rules.get("link.script")
-        if script and ":" in text:
-            for m in SCRIPT_RE.finditer(text):
+        if script and ":" in text and _script_hint(nt):
+            for m in _script_matches(text):
                 start, end = nt.norm_span(*m.span())
                 yield Hit(script, start, end)
-        if "link.text_mismatch" in self.rules:
+        if "link.text_mismatch" in self.rules and (("[" in text and "](" in text) or "<" in nt.original):
             yield from self._mismatches(nt)
         if markup and "link.hidden" in self.rules and "<" in nt.original:
             yield from self._hidden(nt.original)
@@ -144,7 +203,7 @@ class LinkRules:
                 start, end = nt.norm_span(m.start(), m.end())
                 seen.add(start)
                 yield Hit(rule, start, end, shown=f"[{m.group(1)}]({m.group(2)})")
-        if "<a" in nt.original.lower():
+        if "<" in nt.original and "<a" in nt.original.lower():
             for m in HTML_A_RE.finditer(nt.original):
                 label = html.unescape(_TAG_RE.sub("", m.group(2)))
                 url = html.unescape(m.group(1))

@@ -22,8 +22,8 @@ import ahocorasick
 from .normalise import normalise_word
 
 
-def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch == "_")
+def _is_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Hit:
 
 
 class WordMatcher:
-    """Many words → payloads; ASCII words only match on word boundaries ('specialist' ≠ cialis)."""
+    """Many words → payloads; ASCII letters at an entry's edges need a non-letter next to them."""
 
     def __init__(self) -> None:
         self._automaton: object = None
@@ -87,10 +87,11 @@ class WordMatcher:
             key = self._keys[index]
             payloads = self._payloads[key]
             end = stop - 1
-            # Word boundaries apply only on the ASCII-alphanumeric edges of an entry.
-            if _is_word_char(key[0]) and start > 0 and _is_word_char(compact[start - 1]):
+            # An ASCII letter on the edge of an entry must not touch another letter ('specialist'
+            # holds no 'cialis'); digits may ('bocai888', the usual spam spelling, is 'bocai').
+            if _is_letter(key[0]) and start > 0 and _is_letter(compact[start - 1]):
                 continue
-            if _is_word_char(key[-1]) and end + 1 < len(compact) and _is_word_char(compact[end + 1]):
+            if _is_letter(key[-1]) and end + 1 < len(compact) and _is_letter(compact[end + 1]):
                 continue
             for payload in payloads:
                 yield Hit(start, end + 1, key, payload)

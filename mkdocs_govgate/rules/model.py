@@ -50,6 +50,7 @@ class Rule:
     patterns: list[re.Pattern] = field(default_factory=list)    # pattern
     view: str = "compact"                                       # pattern: "norm" or "compact"
     keywords: tuple[str, ...] = ()                              # gitleaks-style pre-filter
+    scope: str = "text"                                         # pattern: "line" = only lines with a keyword
     detector: str = ""
     data: dict[str, Any] = field(default_factory=dict)
     exceptions: Exceptions = field(default_factory=Exceptions)
@@ -70,6 +71,7 @@ class Rule:
             "suggestion": [self.suggestion.zh, self.suggestion.en] if self.suggestion else None,
             "words": sorted(self.words), "swap": sorted(self.swap.items()),
             "patterns": [p.pattern for p in self.patterns], "view": self.view, "keywords": list(self.keywords),
+            "scope": self.scope,
             "detector": self.detector, "data": self.data,
             "exceptions": [list(self.exceptions.before), list(self.exceptions.after),
                            list(self.exceptions.phrases), self.exceptions.window],

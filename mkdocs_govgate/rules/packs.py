@@ -21,7 +21,7 @@ from .model import DETECTORS, KINDS, Exceptions, Rule
 
 RULE_KEYS = {
     "id", "category", "severity", "kind", "message", "suggestion", "words", "swap", "patterns", "view",
-    "keywords", "detector", "data", "exceptions", "allow",
+    "keywords", "detector", "data", "exceptions", "allow", "scope",
 }
 OVERRIDE_KEYS = {"severity", "disable", "allow", "words", "swap", "exceptions", "data"}
 OPTION_KEYS = {"uscc_severity", "waivable_secret_rules", "allowed_domains", "today", "severity", "disable"}
@@ -129,6 +129,15 @@ def parse_rule(entry: Any, doc: YamlDoc, index: int) -> Rule:
     if view not in ("compact", "norm"):
         raise _err("view 必须是 compact 或 norm", "view must be compact or norm", path, at("view"))
     rule.view = view
+    if any(not k for k in rule.keywords):
+        raise _err(f"{rule_id}：keywords 不能含空字符串", f"{rule_id}: keywords may not be empty", path, at("keywords"))
+    scope = entry.get("scope", "text")
+    if scope not in ("text", "line"):
+        raise _err("scope 必须是 text 或 line", "scope must be text or line", path, at("scope"))
+    if scope == "line" and (not rule.keywords or any("\n" in k for k in rule.keywords)):
+        raise _err(f"{rule_id}：scope: line 需要 keywords（且关键词不含换行）",
+                   f"{rule_id}: scope: line needs keywords (without line breaks)", path, at("scope"))
+    rule.scope = scope
     for pattern in _str_list(entry.get("patterns"), "patterns", path, at("patterns")):
         try:
             rule.patterns.append(re.compile(pattern))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...i18n import Msg
 from ..model import Rule
 
 # Where a context window stops: a sentence or paragraph boundary.
 _STOPS = "。！？!?；;\n"
+_FIRST_STOP_RE = re.compile(f"[{_STOPS}]")
+_LAST_STOP_RE = re.compile(f"[{_STOPS}][^{_STOPS}]*\\Z")
 
 
 @dataclass
@@ -24,6 +28,11 @@ class Hit:
     message: Msg | None = None
 
 
+@lru_cache(maxsize=1024)
+def _any_of(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def excepted(rule: Rule, text: str, start: int, end: int) -> bool:
     """Is text[start:end] in a context the rule's exceptions name (same sentence only)?"""
     exc = rule.exceptions
@@ -31,15 +40,13 @@ def excepted(rule: Rule, text: str, start: int, end: int) -> bool:
         return False
     if exc.before:
         before = text[max(0, start - exc.window):start]
-        cut = max(before.rfind(c) for c in _STOPS)
-        before = before[cut + 1:]
-        if any(word in before for word in exc.before):
+        cut = _LAST_STOP_RE.search(before)
+        if _any_of(exc.before).search(before, cut.start() + 1 if cut else 0):
             return True
     if exc.after:
         after = text[end:end + exc.window]
-        cuts = [i for i in (after.find(c) for c in _STOPS) if i >= 0]
-        after = after[:min(cuts)] if cuts else after
-        if any(word in after for word in exc.after):
+        cut = _FIRST_STOP_RE.search(after)
+        if _any_of(exc.after).search(after, 0, cut.start() if cut else len(after)):
             return True
     for phrase in exc.phrases:
         # the match sits inside a longer legitimate phrase

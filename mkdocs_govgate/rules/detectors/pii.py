@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
+from ..fold import has_astral
 from ..model import Rule
 from ..normalise import NormText
 from . import Hit
@@ -33,6 +35,28 @@ ID_RE = re.compile(_EDGE_L + r"\d{6}[ \-]?\d{8}[ \-]?\d{3}[0-9Xx]" + _EDGE_R)
 BANK_RE = re.compile(_EDGE_L + r"(?:\d{16,19}|\d{4}([ \-])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3})?)" + _EDGE_R)
 MOBILE_RE = re.compile(_EDGE_L + r"(?:(?:\+|00)?86[ \-]?)?(1[3-9]\d)([ \-]?)(\d{4})\2(\d{4})" + _EDGE_R)
 USCC_RE = re.compile(_EDGE_L + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _EDGE_R, re.IGNORECASE)
+# Pre-filter: every match above lies in a run of these characters, at least 11 long, with an
+# ASCII digit that has 10 more run characters after it (a valid number starts with one).  The
+# four regexes then run only on such runs instead of the whole text (their leading
+# look-behind makes a full scan slow).  İ ı ſ K match [A-Za-z] under IGNORECASE (USCC_RE), so
+# they belong to a run too; \d is every Unicode decimal digit.
+_RUN_CHARS = r"\dA-Za-z \-+\u0130\u0131\u017f\u212a"
+_ASCII_DIGIT_RE = re.compile("[0-9]")
+
+
+@lru_cache(maxsize=1)
+def _run_res() -> tuple[re.Pattern, re.Pattern]:
+    r"""(for BMP-only text, for any text).  A class listing the BMP's decimal digits is looked up
+    in a table, twice as fast as \d's category test; one class comes first, then the repeat, so
+    the regex engine can skip ahead to the first character instead of trying every position."""
+    digits = [cp for cp in range(0x10000) if chr(cp).isdecimal()]
+    spans, start = [], digits[0]
+    for prev, cp in zip(digits, digits[1:] + [-1], strict=True):
+        if cp != prev + 1:
+            spans.append(f"\\u{start:04x}-\\u{prev:04x}")
+            start = cp
+    bmp = "".join(spans) + _RUN_CHARS.removeprefix("\\d")
+    return (re.compile(f"[{bmp}][{bmp}]{{10,}}"), re.compile(f"[{_RUN_CHARS}][{_RUN_CHARS}]{{10,}}"))
 
 
 def valid_id(number: str, today: dt.date | None = None) -> bool:
@@ -96,9 +120,31 @@ def _digits(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", text)
 
 
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _astral_digits(text: str) -> bool:
+    # folding may bring in astral characters (OpenCC simplifies a few to CJK Extension forms);
+    # only astral decimal digits need the slow regex
+    return has_astral(text) and any(c.isdecimal() for c in set(_ASTRAL_RE.findall(text)))
+
+
+def windows(text: str) -> list[tuple[int, int]]:
+    """Maximal runs of number characters that could hold a match (see _run_res)."""
+    runs = _run_res()[_astral_digits(text)]
+    return [m.span() for m in runs.finditer(text) if _ASCII_DIGIT_RE.search(text, m.start(), m.end() - 10)]
+
+
+def _find(pattern: re.Pattern, text: str, spans: list[tuple[int, int]]) -> Iterator[re.Match]:
+    # a window ends before a character outside the run, so the edge look-ahead sees the same
+    for a, b in spans:
+        yield from pattern.finditer(text, a, b)
+
+
 def scan_pii(rules: dict[str, Rule], nt: NormText, today: dt.date | None = None) -> Iterator[Hit]:
     text = nt.norm
-    if not any(c.isdigit() for c in text):
+    spans = windows(text)
+    if not spans:
         return
     taken: list[tuple[int, int]] = []     # one number is one kind of data: ID > bank card > USCC
 
@@ -110,7 +156,7 @@ def scan_pii(rules: dict[str, Rule], nt: NormText, today: dt.date | None = None)
         return Hit(rule, start, end, shown=shown, clear=_digits(text[a:b]))
 
     rule = rules.get("pii.id_card")
-    for m in ID_RE.finditer(text):
+    for m in _find(ID_RE, text, spans):
         number = _digits(m.group())
         if valid_id(number, today):
             taken.append(m.span())
@@ -119,7 +165,7 @@ def scan_pii(rules: dict[str, Rule], nt: NormText, today: dt.date | None = None)
     rule = rules.get("pii.bank_card")
     if rule:
         prefixes = [str(p) for p in rule.data.get("prefixes", [])]
-        for m in BANK_RE.finditer(text):
+        for m in _find(BANK_RE, text, spans):
             number = _digits(m.group())
             if free(*m.span()) and valid_bank_card(number, prefixes):
                 taken.append(m.span())
@@ -127,7 +173,7 @@ def scan_pii(rules: dict[str, Rule], nt: NormText, today: dt.date | None = None)
                     yield hit(rule, *m.span(), redact(number))
     rule = rules.get("pii.uscc")
     if rule:
-        for m in USCC_RE.finditer(text):
+        for m in _find(USCC_RE, text, spans):
             code = m.group().upper()
             if free(*m.span()) and valid_uscc(code):
                 taken.append(m.span())
@@ -135,7 +181,7 @@ def scan_pii(rules: dict[str, Rule], nt: NormText, today: dt.date | None = None)
                     yield hit(rule, *m.span(), redact(code))
     rule = rules.get("pii.mobile")
     if rule:
-        for m in MOBILE_RE.finditer(text):
+        for m in _find(MOBILE_RE, text, spans):
             number = m.group(1) + m.group(3) + m.group(4)
             if free(*m.span()) and number not in rule.allow:
                 start, end = nt.norm_span(*m.span())

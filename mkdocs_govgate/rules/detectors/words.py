@@ -1,4 +1,4 @@
-"""Vale-style rules: existence (word lists), substitution (wrong → right), pattern (regexes)."""
+"""Vale-style rules: existence (word lists) and substitution (wrong → right); patterns.py has regexes."""
 
 from __future__ import annotations
 
@@ -38,18 +38,3 @@ class WordRules:
             start, end = nt.compact_span(hit.start, hit.end)
             suggestion = rule.suggestion.format(right=right) if (right and rule.suggestion) else None
             yield Hit(rule, start, end, suggestion=suggestion)
-
-
-def scan_patterns(rules: Iterable[Rule], nt: NormText) -> Iterator[Hit]:
-    for rule in rules:
-        text = nt.norm if rule.view == "norm" else nt.compact
-        if rule.keywords and not any(k in text for k in rule.keywords):
-            continue    # gitleaks-style pre-filter: skip the regexes when no keyword is present
-        allow = {normalise_word(a) for a in rule.allow}
-        for pattern in rule.patterns:
-            for m in pattern.finditer(text):
-                a, b = m.span()
-                if a == b or normalise_word(m.group()) in allow or excepted(rule, text, a, b):
-                    continue
-                start, end = nt.norm_span(a, b) if rule.view == "norm" else nt.compact_span(a, b)
-                yield Hit(rule, start, end)

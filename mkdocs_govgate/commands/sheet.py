@@ -1,0 +1,105 @@
+"""``govgate sheet PATH [--out FILE] [--pdf]``: the page's 审签表 as printable HTML, or PDF through Chromium."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from ..engines import build_gate
+from ..errors import GateError
+from ..evidence.attest import Attestor
+from ..gate import Gate
+from ..i18n import Msg
+from ..sheet import build_sheet, render_sheet
+from ..sitefinder import find_config_file, site_from_mkdocs
+from . import EXIT_OK
+
+EVIDENCE_NAMES = {"history": Msg("history（签名提交）", "history (signed commits)"),
+                  "inline": Msg("inline（内嵌签名）", "inline (inline signatures)")}
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    sheet = sub.add_parser("sheet", parents=[common],
+                           help="页面的信息发布审签表（HTML/PDF）/ a page's review and sign-off sheet (HTML or PDF)")
+    sheet.add_argument("path", type=Path, help="the page (a Markdown file in docs_dir)")
+    sheet.add_argument("--out", "-o", type=Path, default=None,
+                       help="write here (default: HTML to standard output; with --pdf, PAGE-sheet.pdf)")
+    sheet.add_argument("--pdf", action="store_true", help="print to PDF with headless Chromium")
+    sheet.set_defaults(run=_sheet)
+
+
+def page_in_docs(gate: Gate, path: Path) -> str:
+    absolute = path.absolute()
+    docs_dir = gate.docs_dir.absolute()
+    if not absolute.is_relative_to(docs_dir) or not absolute.is_file():
+        raise GateError(Msg("不是站点文档目录中的页面文件", "not a page file in the site's docs directory"), str(path),
+                        hint=Msg(f"文档目录是 {docs_dir}", f"the docs directory is {docs_dir}"))
+    return absolute.relative_to(docs_dir).as_posix()
+
+
+def _site_name(config: Path | None) -> str:
+    config_file = config or find_config_file(Path.cwd())
+    if config_file is None:
+        return ""
+    from mkdocs.config import load_config  # noqa: PLC0415 - only for the form's heading
+
+    try:
+        return str(load_config(str(config_file)).site_name or "")
+    except Exception:  # noqa: BLE001 - the heading is optional; site_from_mkdocs already reported real errors
+        return ""
+
+
+def sheet_html(gate: Gate, rel: str, lang: str, site_name: str = "") -> str:
+    """The 审签表 of one page, verified by the gate's evidence."""
+    result = gate.check_page(rel)
+    if result.page is None or result.verdict is None or result.digest is None:
+        problem = result.findings[0].message if result.findings else Msg("无法读取页面", "cannot read the page")
+        raise GateError(problem, rel)
+    attachments = [f for name in sorted(result.digest.files) for f in gate.check_file(name, True)]
+    policy, roster = gate.trust.policy, gate.trust.roster
+    attestor = Attestor(gate.docs_dir, gate.config.policy_path.parent, roster, policy.evidence)
+    try:
+        sheet = build_sheet(result, policy, roster, gate.evidence, attestor.attest, attachment_findings=attachments,
+                            site_name=site_name, evidence_mode=EVIDENCE_NAMES[policy.evidence].render(lang))
+    finally:
+        attestor.close()
+    return render_sheet(sheet, lang)
+
+
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+    os.replace(temp, target)
+
+
+def _sheet(args: argparse.Namespace, lang: str) -> int:
+    site = site_from_mkdocs(args.config, Path.cwd(), lang)
+    gate = build_gate(site)
+    try:
+        rel = page_in_docs(gate, args.path)
+        html = sheet_html(gate, rel, lang, _site_name(args.config))
+    finally:
+        gate.close()
+    pdf = args.pdf or (args.out is not None and args.out.suffix.lower() == ".pdf")
+    if pdf:
+        from ..browser import print_pdf  # noqa: PLC0415
+
+        target = args.out or Path(args.path.stem + "-sheet.pdf")
+        with tempfile.TemporaryDirectory(prefix="govgate-sheet-") as folder:
+            source = Path(folder) / "sheet.html"
+            source.write_text(html, encoding="utf-8")
+            printed = print_pdf(source, Path(folder) / "sheet.pdf")
+            _write(target, printed.read_bytes())
+    elif args.out is not None:
+        target = args.out
+        _write(target, html.encode("utf-8"))
+    else:
+        sys.stdout.write(html)
+        return EXIT_OK
+    print(Msg(f"审签表已写入 {target}", f"sheet written to {target}").render(lang))
+    return EXIT_OK

@@ -1,0 +1,166 @@
+"""Scanning every published byte of every page once: the rendered content, then the template around it.
+
+MkDocs' default theme repeats the whole navigation in every page: at 5,000 pages each page
+is ~0.8 MB of HTML, 4 GB for the site, almost all of it the same text over and over.  Scanning
+each final page whole (as the plugin once did, after scanning its content already) cost more
+than MkDocs itself.  Instead:
+
+* ``on_env``: each page's rendered content is scanned once, whole, with the page's waivers
+  (on all cores for a large site, cached by content).
+* ``on_post_page``: that exact content string is cut out of the final HTML; what remains (theme,
+  navigation, ``extra:`` values, attribution) is cut into *pieces* just before every ``<li``
+  tag (``<li>``, ``<link>``: block-level, and the navigation of every theme is lists).  The
+  normaliser ends a paragraph at a block-level tag, no token of it spans one, and no
+  word-list, leader-title, personal-data, exception-context or line-scoped pattern match
+  crosses a paragraph break (``rules/normalise.py``), so scanning the pieces one by one finds
+  what a scan of the whole would.  A piece found clean (no blocking finding without waivers)
+  is remembered and never scanned again; new pieces are scanned in batches, joined by a
+  separator that closes anchors and ends the paragraph.
+* What a piece cannot decide on its own goes to a full, exact scan of the whole page: a
+  piece that could hide links from readers (``hidden``, ``display:none`` …, ``<iframe>``) or
+  holds an unclosed ``<a>`` (link text and hidden ancestors span pieces), any finding at all,
+  content whose edges are not block tags, and rule sets with patterns that are not line-scoped
+  or that look behind.
+
+A page whose template text was already proved clean in an earlier build (same rules, same day)
+is skipped by the hash of that text (``ScanCache.clean``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .findings import Finding
+from .pool import parallel_map
+from .scancache import CachedRules, content_id
+
+# Where the template text is cut: before every ``<li``/``<link`` tag (block-level: the normaliser ends a
+# paragraph there; navigation is lists in every theme).  str.split finds them at memory speed; a page
+# holding some other ``<li…`` tag (a custom element) is scanned whole instead.
+CUT = "<li"
+_UNSAFE_CUT = re.compile(r"<li(?![\s>/]|nk[\s>/])")
+# Rendered content whose first and last tags are block-level: cutting it out cannot join words.
+_HARD_START = re.compile(r"\s*<(?:p|h[1-6]|div|ul|ol|dl|table|pre|blockquote|hr|figure|details|section|article"
+                         r"|aside|nav|header|footer|main|form|iframe|img|video|audio|br)[\s>/]", re.IGNORECASE)
+_HARD_END = re.compile(r"(?:</(?:p|h[1-6]|div|ul|ol|dl|table|pre|blockquote|figure|details|section|article|aside"
+                       r"|nav|header|footer|main|form|iframe|video|audio)>|<(?:hr|br|img)\b[^<>]*>)\s*$", re.IGNORECASE)
+# Pieces that need their surroundings: elements that can hide a link, and anchors split across pieces.
+_NEEDS_CONTEXT = re.compile(
+    r"""\shidden(?=[\s=>/])|type\s*=\s*["']?\s*hidden|display\s*:\s*none|visibility\s*:|opacity\s*:"""
+    r"""|font-size\s*:\s*0|(?:width|height)\s*:\s*0|(?:width|height)\s*=\s*["']?\s*0"""
+    r"""|(?:left|top|right|text-indent|margin-left|margin-top)\s*:\s*-|clip\s*:|<iframe""", re.IGNORECASE)
+_A_OPEN = re.compile(r"<a[\s>]", re.IGNORECASE)
+_A_CLOSE = re.compile(r"</a\s*>", re.IGNORECASE)
+# Joins pieces of one batch: closes any anchor and ends the paragraph, so nothing spans two pieces.
+_SEPARATOR = "\n</a></a></a><div></div>\n"
+BATCH_CHARS = 200_000
+
+
+def _needs_context(piece: str) -> bool:
+    return bool(_NEEDS_CONTEXT.search(piece)) or len(_A_OPEN.findall(piece)) != len(_A_CLOSE.findall(piece))
+
+
+def can_cut(engine: Any) -> bool:
+    """Pieces decide alone only for rules that never look across a paragraph break."""
+    for rule in getattr(engine, "rules", {}).values():
+        if getattr(rule, "kind", "") == "pattern":
+            if getattr(rule, "scope", "") != "line":
+                return False
+            if any("(?<" in getattr(p, "pattern", str(p)) for p in getattr(rule, "patterns", ())):
+                return False
+    return True
+
+
+class RenderedScanner:
+    """One per build: ``scan_contents`` in on_env, ``scan_page`` in on_post_page."""
+
+    def __init__(self, rules: Any):
+        self.rules = rules
+        self.engine = rules.engine if isinstance(rules, CachedRules) else rules
+        self.cache = rules.cache if isinstance(rules, CachedRules) else None
+        self.cut = can_cut(self.engine)
+        self.scanned: dict[str, str] = {}     # page → the content string scanned in on_env
+        # template pieces that decide alone and are clean / that need the whole page; "first": a part's
+        # text before its first cut, the others follow a cut (and so begin a <li> tag)
+        self.clean: set[str] = set()
+        self.clean_first: set[str] = set()
+        self.context: set[str] = set()
+        self.context_first: set[str] = set()
+        self.full_scans = 0                   # pages that needed a full scan (for the profile)
+
+    # -- on_env -------------------------------------------------------------------------------
+    def scan_contents(self, items: list[tuple[str, str, list]], workers: int | None = None) -> list[Finding]:
+        """(page, rendered content, waivers) → blocking findings, every page scanned whole once."""
+        def task(item: tuple[str, str, list]) -> list[Finding]:
+            path, html, waivers = item
+            return [f for f in self.rules.scan_html(path, html, waivers=waivers) if f.blocking]
+
+        results = parallel_map(task, items, workers=workers, harvest=self.cache.take_fresh if self.cache else None,
+                               merge=self.cache.merge if self.cache else None)
+        for path, html, _ in items:
+            self.scanned[path] = html
+        return [f for found in results for f in found]
+
+    # -- on_post_page -------------------------------------------------------------------------
+    def scan_page(self, path: str, output: str, waivers: Iterable[Any]) -> list[Finding]:
+        """Blocking findings in the final HTML of ``path`` (its content was scanned by scan_contents)."""
+        waivers = list(waivers)
+        content = self.scanned.get(path, "")
+        if content.strip() and _HARD_START.match(content) and _HARD_END.search(content) and content in output:
+            parts = output.split(content)
+        else:
+            parts = [output]    # nothing to leave out: the whole page goes through the pieces
+        key = content_id("template", *parts)
+        if self.cache is not None and self.cache.is_clean(key):
+            return []
+        if self.cut and self._pieces_clean(parts):
+            if self.cache is not None:
+                self.cache.mark_clean(key)
+            return []
+        self.full_scans += 1    # needs the whole page, or something was found: the exact scan decides
+        return [f for f in self.engine.scan_html(path, output, waivers=waivers) if f.blocking]
+
+    def _pieces_clean(self, parts: list[str]) -> bool:
+        """Every piece of ``parts`` already known clean, or scanned now and clean."""
+        firsts, rest = [], []
+        for part in parts:
+            if _UNSAFE_CUT.search(part):
+                return False
+            first, *others = part.split(CUT)
+            firsts.append(first)
+            rest.extend(others)
+        if self.clean_first.issuperset(firsts) and self.clean.issuperset(rest):
+            return True
+        new_first = set(firsts).difference(self.clean_first)
+        new = set(rest).difference(self.clean)
+        if not self.context.isdisjoint(new) or not self.context_first.isdisjoint(new_first):
+            return False
+        # a piece after a cut is scanned with the "<li" it was cut from: the bytes that are published
+        texts = sorted([(piece, True) for piece in new_first] + [(CUT + piece, False) for piece in new])
+        undecided = [(text, first) for text, first in texts if _needs_context(text)]
+        for text, first in undecided:
+            if first:
+                self.context_first.add(text)
+            else:
+                self.context.add(text[len(CUT):])
+        if undecided:
+            return False
+        batch: list[str] = []
+        size = 0
+        for text, _ in texts:
+            batch.append(text)
+            size += len(text)
+            if size >= BATCH_CHARS:
+                if not self._batch_clean(batch):
+                    return False
+                batch, size = [], 0
+        if batch and not self._batch_clean(batch):
+            return False
+        self.clean_first.update(new_first)
+        self.clean.update(new)
+        return True
+
+    def _batch_clean(self, batch: list[str]) -> bool:
+        return not any(f.blocking for f in self.engine.scan_html("", _SEPARATOR.join(batch)))
