@@ -97,6 +97,13 @@ class Gate:
             return Prepared(rel_path, error=error)
         return self._prepare_loaded(page)
 
+    def _prepare_lean(self, rel_path: str) -> Prepared:
+        """_prepare, then the page's text and YAML tree released (its raw bytes still prove its blob id)."""
+        prepared = self._prepare(rel_path)
+        if prepared.page is not None:
+            prepared.page.text, prepared.page.yaml = "", None
+        return prepared
+
     def _prepare_loaded(self, page: Page) -> Prepared:
         digest = compute_digest(page, self.docs_dir, self.config.use_directory_urls)
         rule_findings = self.rules.scan_page(page) if self.rules is not None else []
@@ -118,15 +125,22 @@ class Gate:
         return PageResult(page.path, verdict, findings, digest, page, retired)
 
     def check_site(self, page_paths: Iterable[str], other_paths: Iterable[str], *,
-                   workers: int | None = None) -> Report:
+                   workers: int | None = None, keep_sources: bool = True) -> Report:
         """Pages plus every other file that would be published from docs_dir.
 
         Parsing, digests and content rules run on all cores for a large site (``pool.py``); the
         report is the same as a serial run's, page for page and finding for finding.
+        ``keep_sources=False`` (the plugin: MkDocs holds the site in memory too) releases each page's
+        raw bytes, text and YAML tree once judged; its front-matter, body and sign-offs stay.
         """
         report = Report()
-        prepared = self._map(self._prepare, sorted(page_paths), workers)
+        prepare = self._prepare if keep_sources else self._prepare_lean
+        prepared = self._map(prepare, sorted(page_paths), workers)
         report.pages = [self._finish(p) for p in prepared]
+        if not keep_sources:
+            for result in report.pages:
+                if result.page is not None:
+                    result.page.raw = b""
         linked = {f for p in report.pages if p.digest for f in p.digest.files}
         others = sorted(other_paths)
         for findings in self._map(lambda rel: self.check_file(rel, rel in linked), others, workers):

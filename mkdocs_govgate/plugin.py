@@ -185,7 +185,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 others.append(file.src_uri)
         # MkDocs lists dot-files (excluded); add any it left out so each is reported once.
         others.extend(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob(".meta.yml"))
-        self.report = self.gate.check_site(pages, sorted(set(others)))
+        self.report = self.gate.check_site(pages, sorted(set(others)), keep_sources=False)
         self.gate.release_evidence()   # history index and signatures: not needed for the rest of the build
         self.report.findings.extend(symlinks)
         self.results = {p.path: p for p in self.report.pages}

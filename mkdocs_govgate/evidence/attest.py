@@ -25,7 +25,7 @@ from ..page import Page, Signoff
 from ..roster import Roster
 from .gitobjects import BadCommit, ObjectReader, run_git
 from .inline import INLINE_NAMESPACE, signed_payload
-from .openpgp import OpenPgpKeyring, key_file_path
+from .openpgp import RosterKeyring
 from .signatures import GIT_NAMESPACE, signer_key
 from .sshsig import SignatureError, key_blob_from_line, key_fingerprint
 from .trailers import ApprovalTrailer, parse_trailer
@@ -57,9 +57,7 @@ class Attestor:
 
     def __init__(self, docs_dir: Path, trust_dir: Path, roster: Roster, mode: str):
         self.docs_dir, self.trust_dir, self.roster, self.mode = docs_dir, trust_dir, roster, mode
-        self._keyring: OpenPgpKeyring | None = None
-        self._keyring_error: Msg | None = None
-        self._keyring_built = False
+        self._openpgp = RosterKeyring(roster, trust_dir)
         self.repo_root: Path | None = None
         self.reader: ObjectReader | None = None
         self.no_history: Msg | None = None
@@ -84,30 +82,9 @@ class Attestor:
     def close(self) -> None:
         if self.reader is not None:
             self.reader.close()
-        if self._keyring is not None:
-            self._keyring.close()
+        self._openpgp.close()
 
     # -- the key ----------------------------------------------------------------------------
-
-    def _openpgp(self) -> OpenPgpKeyring | None:
-        """A keyring of the roster's OpenPGP keys (``signoffs/keys/<FPR>.asc``) and nothing else."""
-        if not self._keyring_built:
-            self._keyring_built = True
-            keys = {}
-            for person in self.roster.people.values():
-                for key in person.keys:
-                    if key.startswith("openpgp:"):
-                        fpr = key.split(":", 1)[1]
-                        path = self.trust_dir / key_file_path(fpr)
-                        if path.is_file():
-                            keys[fpr] = path.read_bytes()
-            try:
-                self._keyring = OpenPgpKeyring(keys) if keys else None
-            except SignatureError as exc:
-                self._keyring_error = exc.message
-        if self._keyring_error is not None:
-            raise SignatureError(self._keyring_error)
-        return self._keyring
 
     def _key(self, signature: bytes | None, payload: bytes, namespace: str, by: str) -> tuple[str | None, Msg | None]:
         if signature is None:

@@ -18,7 +18,7 @@ from ..digest import canonical_json
 from ..i18n import Msg
 from ..page import Page, Signoff
 from ..roster import Roster
-from .openpgp import OpenPgpKeyring, key_file_path
+from .openpgp import RosterKeyring
 from .signatures import signer_key
 from .sshsig import SignatureError
 
@@ -39,29 +39,10 @@ class InlineEvidence:
     def __init__(self, roster: Roster, trust_dir: Path | None = None):
         self.roster = roster
         self.trust_dir = trust_dir
-        self._keyring: OpenPgpKeyring | None | Msg = None
-        self._keyring_built = False
+        self._openpgp = RosterKeyring(roster, trust_dir)
 
     def close(self) -> None:
-        if isinstance(self._keyring, OpenPgpKeyring):
-            self._keyring.close()
-
-    def _openpgp(self) -> OpenPgpKeyring | None:
-        if not self._keyring_built:
-            self._keyring_built = True
-            keys = {}
-            for person in self.roster.people.values():
-                for key in person.keys:
-                    fpr = key.split(":", 1)[1] if key.startswith("openpgp:") else None
-                    if fpr and self.trust_dir and (self.trust_dir / key_file_path(fpr)).is_file():
-                        keys[fpr] = (self.trust_dir / key_file_path(fpr)).read_bytes()
-            try:
-                self._keyring = OpenPgpKeyring(keys) if keys else None
-            except SignatureError as exc:
-                self._keyring = exc.message
-        if isinstance(self._keyring, Msg):
-            raise SignatureError(self._keyring)
-        return self._keyring
+        self._openpgp.close()
 
     def __call__(self, page: Page, signoff: Signoff) -> list[Msg]:
         if not signoff.signature:

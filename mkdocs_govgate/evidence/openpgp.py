@@ -125,3 +125,38 @@ def parse_status(status: str, returncode: int) -> str:
         raise SignatureError(Msg("OpenPGP 签名未通过核验", "OpenPGP signature did not verify"))
     # VALIDSIG <fpr> <date> <ts> <expire> <ver> <reserved> <pk-algo> <hash-algo> <class> <primary-fpr>
     return (validsig[9] if len(validsig) >= 10 else validsig[0]).upper()
+
+
+class RosterKeyring:
+    """The roster's OpenPGP keys (``<trust_dir>/keys/<FPR>.asc``), built on first use, and nothing else.
+
+    Callable: returns the keyring (``None`` when the roster has no OpenPGP key) or raises
+    SignatureError when the key files are unusable, every time it is asked.
+    """
+
+    def __init__(self, roster, trust_dir: Path | None):   # roster: Roster (kept untyped: no import cycle)
+        self.roster, self.trust_dir = roster, trust_dir
+        self._keyring: OpenPgpKeyring | None = None
+        self._error: Msg | None = None
+        self._built = False
+
+    def __call__(self) -> OpenPgpKeyring | None:
+        if not self._built:
+            self._built = True
+            keys = {}
+            for person in self.roster.people.values():
+                for key in person.keys:
+                    fpr = key.split(":", 1)[1] if key.startswith("openpgp:") else None
+                    if fpr and self.trust_dir and (self.trust_dir / key_file_path(fpr)).is_file():
+                        keys[fpr] = (self.trust_dir / key_file_path(fpr)).read_bytes()
+            try:
+                self._keyring = OpenPgpKeyring(keys) if keys else None
+            except SignatureError as exc:
+                self._error = exc.message
+        if self._error is not None:
+            raise SignatureError(self._error)
+        return self._keyring
+
+    def close(self) -> None:
+        if self._keyring is not None:
+            self._keyring.close()

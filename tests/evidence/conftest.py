@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kit import Key, Repo, make_openpgp_key, make_ssh_key  # noqa: E402
+from kit import Key, Repo, isolate_home, make_openpgp_key, make_ssh_key  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -42,19 +42,7 @@ def keys(keyfolder: Path, gnupghome: Path) -> dict[str, Key]:
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The developer's own git config, keyring and ~/.ssh never take part."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("GNUPGHOME", str(home / "no-gnupg"))
-    monkeypatch.delenv("GOVGATE_TRUST_ROOT", raising=False)
-    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    for name in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
-        monkeypatch.delenv(name, raising=False)
-    return home
+    return isolate_home(tmp_path, monkeypatch)
 
 
 @pytest.fixture

@@ -33,6 +33,25 @@ class Key:
         return self.public
 
 
+
+def isolate_home(tmp_path: Path, monkeypatch, *, extra_path: Path | None = None) -> Path:
+    """The developer's own git config, keyring, ~/.ssh and agent never take part in a test."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GNUPGHOME", str(home / "no-gnupg"))
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-cache"))
+    monkeypatch.delenv("GOVGATE_TRUST_ROOT", raising=False)
+    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
+    for name in ("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"):
+        monkeypatch.delenv(name, raising=False)
+    if extra_path is not None:   # hooks run `govgate` from PATH
+        monkeypatch.setenv("PATH", f"{extra_path}{os.pathsep}{os.environ['PATH']}")
+    return home
+
 def make_ssh_key(folder: Path, name: str, kind: str = "ed25519") -> Key:
     path = folder / f"{name}_{kind}"
     extra = {"ecdsa": ["-b", "256"], "rsa": ["-b", "2048"]}.get(kind, [])

@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "evidence"))
 
-from kit import PAGE, Key, Repo, make_ssh_key, roster_yaml  # noqa: E402
+from kit import PAGE, Key, Repo, isolate_home, make_ssh_key, roster_yaml  # noqa: E402
 from sitekit import BIN  # noqa: E402
 
 __all__ = ["PAGE", "Key", "Repo", "BIN", "roster_yaml", "keyfolder", "keys", "gnupghome", "isolated_home", "site",
@@ -40,18 +40,7 @@ def keys(keyfolder: Path) -> dict[str, Key]:
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The developer's own git config, keys and agent never take part."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-cache"))
-    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.delenv("GOVGATE_TRUST_ROOT", raising=False)
-    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    return home
+    return isolate_home(tmp_path, monkeypatch, extra_path=BIN)
 
 
 def page_text(title: str, body: str, *, author: str = "editor1", classification: str = "general") -> str:

@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "evidence"))
 
-from kit import PAGE, Key, Repo, make_openpgp_key, make_ssh_key  # noqa: E402
+from kit import PAGE, Key, Repo, isolate_home, make_openpgp_key, make_ssh_key  # noqa: E402
 from sitekit import BIN  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,16 +45,7 @@ def keys(keyfolder: Path, gnupghome: Path) -> dict[str, Key]:
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.delenv("GOVGATE_TRUST_ROOT", raising=False)
-    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ['PATH']}")   # the hook finds `govgate`
-    return home
+    return isolate_home(tmp_path, monkeypatch, extra_path=BIN)   # the hook finds `govgate`
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "evidence"))
 
-from kit import Key, Repo, forge, make_openpgp_key, make_ssh_key  # noqa: E402
+from kit import Key, Repo, forge, isolate_home, make_openpgp_key, make_ssh_key  # noqa: E402
 from sitekit import BIN, Site, private_key, public_line  # noqa: E402
 
 from mkdocs_govgate.browser import CHROMIUM_ENV, dump_dom, screenshot  # noqa: E402
@@ -43,16 +43,7 @@ def keys(keyfolder: Path) -> dict[str, Key]:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The developer's own git config, keyring and ~/.ssh never take part."""
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / ".gitconfig").write_text("")
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-    monkeypatch.delenv("GOVGATE_TRUST_ROOT", raising=False)
-    monkeypatch.delenv("SSH_AUTH_SOCK", raising=False)
-    return home
+    return isolate_home(tmp_path, monkeypatch)
 
 
 @pytest.fixture
