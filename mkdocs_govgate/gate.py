@@ -136,6 +136,7 @@ class Gate:
         report = Report()
         prepare = self._prepare if keep_sources else self._prepare_lean
         prepared = self._map(prepare, sorted(page_paths), workers)
+        self._prefill_evidence([p.page for p in prepared if p.page is not None])
         report.pages = [self._finish(p) for p in prepared]
         if not keep_sources:
             for result in report.pages:
@@ -146,6 +147,14 @@ class Gate:
         for findings in self._map(lambda rel: self.check_file(rel, rel in linked), others, workers):
             report.findings.extend(findings)
         return report
+
+    def _prefill_evidence(self, pages: list[Page]) -> None:
+        """Let the history verifier answer for the whole site at once, in its own process (evidence/__init__.py)."""
+        verifier = self.evidence
+        while verifier is not None and not hasattr(verifier, "prefill"):
+            verifier = getattr(verifier, "inner", None)     # wrappers such as VoidedByRetraction
+        if verifier is not None:
+            verifier.prefill(pages)
 
     def _map(self, task: Callable[[str], T], items: list[str], workers: int | None) -> list[T]:
         cache = getattr(self.rules, "cache", None)

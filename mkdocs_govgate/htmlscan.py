@@ -28,8 +28,10 @@ is skipped by the hash of that text (``ScanCache.clean``).
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from .findings import Finding
@@ -89,6 +91,7 @@ class RenderedScanner:
         self.context: set[str] = set()
         self.context_first: set[str] = set()
         self.full_scans = 0                   # pages that needed a full scan (for the profile)
+        self.proved: list[str] = []           # template texts proved clean (keys for the scan cache)
 
     # -- on_env -------------------------------------------------------------------------------
     def scan_contents(self, items: list[tuple[str, str, list]], workers: int | None = None) -> list[Finding]:
@@ -108,14 +111,19 @@ class RenderedScanner:
         """Blocking findings in the final HTML of ``path`` (its content was scanned by scan_contents)."""
         waivers = list(waivers)
         content = self.scanned.get(path, "")
-        if content.strip() and _HARD_START.match(content) and _HARD_END.search(content) and content in output:
-            parts = output.split(content)
-        else:
+        at = output.find(content) if content.strip() and _HARD_START.match(content) and _HARD_END.search(content) \
+            else -1
+        if at < 0:
             parts = [output]    # nothing to leave out: the whole page goes through the pieces
+        elif output.find(content, at + len(content)) < 0:
+            parts = [output[:at], output[at + len(content):]]
+        else:
+            parts = output.split(content)
         key = content_id("template", *parts)
         if self.cache is not None and self.cache.is_clean(key):
             return []
         if self.cut and self._pieces_clean(parts):
+            self.proved.append(key)
             if self.cache is not None:
                 self.cache.mark_clean(key)
             return []
@@ -164,3 +172,104 @@ class RenderedScanner:
 
     def _batch_clean(self, batch: list[str]) -> bool:
         return not any(f.blocking for f in self.engine.scan_html("", _SEPARATOR.join(batch)))
+
+
+# -- checking written pages in a second process -------------------------------------------------
+Job = tuple   # ("file", page, written path, waivers, stamp) | ("text", name, html)
+
+
+class BackgroundScan:
+    """on_post_page hands each page to a forked process that checks it while MkDocs renders the next.
+
+    A page is handed over once the next one starts (MkDocs has then written it), and read back from
+    site_dir: what is checked is the published file.  ``finish`` (on_post_build) waits for the last
+    page and returns every blocking finding; the plugin then fails the build, and on_build_error
+    empties site_dir, as a finding in on_post_page itself would.  A worker that dies fails the build.
+    """
+
+    def __init__(self, scanner: RenderedScanner):
+        context = multiprocessing.get_context("fork")
+        self._conn, child = context.Pipe()
+        self._proc = context.Process(target=_serve, args=(scanner, child), daemon=True, name="govgate-scan")
+        self._proc.start()
+        child.close()
+        self._pending: Job | None = None
+
+    @staticmethod
+    def available() -> bool:
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    def page(self, path: str, written: Path, waivers: Iterable[Any], stamp: str) -> None:
+        """``path`` will be written to ``written`` after on_post_page returns: checked once the next page starts."""
+        if self._pending is not None:
+            self._conn.send(self._pending)
+        self._pending = ("file", path, str(written), list(waivers), stamp)
+
+    def text(self, name: str, html: str) -> None:
+        self._conn.send(("text", name, html))
+
+    def finish(self) -> tuple[list[Finding], dict[str, int], list[str]]:
+        """Blocking findings, counts for the profile, and the template texts proved clean (for the scan cache)."""
+        try:
+            if self._pending is not None:
+                self._conn.send(self._pending)
+                self._pending = None
+            self._conn.send(None)
+            kind, payload, stats, proved = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            raise RuntimeError(f"the page checker process stopped: {exc}") from None
+        finally:
+            self.stop()
+        if kind != "ok":
+            raise RuntimeError(payload)
+        return payload, stats, proved
+
+    def stop(self) -> None:
+        self._conn.close()
+        self._proc.join(timeout=5)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
+
+
+def _serve(scanner: RenderedScanner, conn: Any) -> None:
+    findings: list[Finding] = []
+    try:
+        while (job := _receive(conn)) is not None:
+            if job[0] == "text":
+                _, name, html = job
+                findings.extend(scanner.scan_page(name, html, ()))
+                continue
+            _, path, written, waivers, stamp = job
+            try:
+                html = Path(written).read_bytes().decode("utf-8")
+            except FileNotFoundError:
+                continue        # MkDocs writes nothing for an empty page
+            findings.extend(scanner.scan_page(path, html.replace(stamp, "", 1) if stamp else html, waivers))
+        _reply(conn, ("ok", findings, {"pages_fully_rescanned": scanner.full_scans,
+                                       "template_pieces_clean": len(scanner.clean) + len(scanner.clean_first)},
+                      scanner.proved))
+    except _Stopped:
+        pass                    # the build failed elsewhere and stopped listening
+    except Exception as exc:  # noqa: BLE001 - reported to the build, which then fails closed
+        _reply(conn, ("error", f"{type(exc).__name__}: {exc}", {}, []))
+    finally:
+        conn.close()
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _receive(conn: Any) -> Job | None:
+    try:
+        return conn.recv()
+    except (EOFError, OSError):
+        raise _Stopped from None
+
+
+def _reply(conn: Any, message: tuple) -> None:
+    try:
+        conn.send(message)
+    except OSError:
+        pass                    # nobody listens any more: the build has failed already

@@ -15,7 +15,6 @@ from typing import Any
 
 from .errors import GateError
 from .i18n import Msg
-from .quickyaml import quick_load
 from .textfile import decode_text
 from .yamlstrict import YamlDoc, load_yaml, require_mapping
 
@@ -112,8 +111,7 @@ class Page:
                     Msg("页首信息（front-matter）没有结束标记“---”", "front-matter is not closed by a '---' line"),
                     rel_path, 1, hint=Msg("在页首信息末尾加一行 ---", "add a '---' line after the front-matter"))
             return cls(rel_path, abs_path, raw, text, {}, {}, text, 1, False)
-        # libyaml when it reads exactly as the strict reader would (quickyaml.py), else the strict reader
-        doc = quick_load(match.group(1), rel_path, first_line=2) or load_yaml(match.group(1), rel_path, first_line=2)
+        doc = load_yaml(match.group(1), rel_path, first_line=2)
         meta = require_mapping(doc, Msg("页首信息", "front-matter"))
         _require_text_keys(meta, doc, rel_path, ())
         body_line = text.count("\n", 0, match.end()) + 1

@@ -9,6 +9,7 @@ left behind.
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import posixpath
 import re
@@ -31,7 +32,7 @@ from .engines import build_gate
 from .errors import GateError
 from .findings import Finding
 from .gate import Gate, symlink_finding
-from .htmlscan import RenderedScanner
+from .htmlscan import BackgroundScan, RenderedScanner
 from .i18n import Msg
 from .profiling import EventTimer
 from .render import render_findings
@@ -101,10 +102,12 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         """Per-build state: `mkdocs serve` keeps this instance across rebuilds."""
         self.gate: Gate | None = None
         self.scanner: RenderedScanner | None = None
+        self.background: BackgroundScan | None = None
         self.timer = EventTimer()     # GOVGATE_PROFILE=path.json: time per event handler
         self.report = Report()
         self.results: dict[str, PageResult] = {}
         self.excluded_urls: set[str] = set()
+        self.approved_markdown: dict[str, str] = {}   # page → SHA-256 of the body the gate judged
 
     @property
     def lang(self) -> str:
@@ -185,10 +188,15 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 others.append(file.src_uri)
         # MkDocs lists dot-files (excluded); add any it left out so each is reported once.
         others.extend(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob(".meta.yml"))
+        # Memory: MkDocs holds the site too, so the report keeps only what the build still needs.
         self.report = self.gate.check_site(pages, sorted(set(others)), keep_sources=False)
         self.gate.release_evidence()   # history index and signatures: not needed for the rest of the build
         self.report.findings.extend(symlinks)
         self.results = {p.path: p for p in self.report.pages}
+        for result in self.report.pages:
+            if result.page is not None:   # on_page_markdown compares the rendered Markdown with this hash
+                self.approved_markdown[result.path] = _text_hash(_rendered_body(result.page))
+                result.page.body = ""
         self._decide(files)
         return files
 
@@ -282,9 +290,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             return markdown
         # Compared with the text the gate judged (not a fresh read: the file may change in between).
         # MkDocs drops the newlines that follow the front-matter; nothing else may differ.
-        source = result.page
-        expected = source.body.lstrip("\n") if source.has_front_matter else source.body
-        if normalise_newlines(markdown) != expected:
+        if _text_hash(normalise_newlines(markdown)) != self.approved_markdown.get(page.file.src_uri):
             raise PluginError("govgate: " + Msg(
                 f"{page.file.src_uri}：有插件在渲染前改动了页面文字，发布的内容将与审核的内容不一致",
                 f"{page.file.src_uri}: a plugin changed the page's text before rendering; what would be "
@@ -331,6 +337,9 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         findings = self.scanner.scan_contents(items, workers=1 if self.preview else None)
         if findings and not self.preview:
             self._abort(Msg("渲染后的页面内容未通过内容安全检查", "rendered pages failed the content rules"), findings)
+        if not self.preview and BackgroundScan.available():
+            # the template text of written pages is checked on the second core while MkDocs renders
+            self.background = BackgroundScan(self.scanner)
         return env
 
     @event_priority(-100)  # after every other plugin: what is scanned must be what is written
@@ -343,19 +352,42 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         """
         if self.gate is None or self.scanner is None or self.preview:
             return output
-        findings = self.scanner.scan_page(page.file.src_uri, output, self._waivers(page.file.src_uri))
+        src_uri, stamp = page.file.src_uri, self._stamp_text(page.file.src_uri)
+        if self.background is not None:   # checked in the second process once MkDocs has written it
+            self.background.page(src_uri, Path(page.file.abs_dest_path), self._waivers(src_uri), stamp)
+        else:
+            self._abort_on_template(self.scanner.scan_page(src_uri, output, self._waivers(src_uri)))
+        return self._stamp(output, stamp)
+
+    @_fail_closed
+    def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
+        """Theme templates published beside the pages (404.html, sitemap.xml): scanned like a page's template text."""
+        if self.scanner is not None and not self.preview:
+            if self.background is not None:
+                self.background.text(template_name, output_content)
+            else:
+                self._abort_on_template(self.scanner.scan_page(template_name, output_content, ()))
+        return output_content
+
+    def _abort_on_template(self, findings: list[Finding]) -> None:
         if findings:
             self._abort(Msg("最终页面（含主题与 extra 设置）未通过内容安全检查",
                             "the final page (theme and extra values included) failed the content rules"), findings)
-        return self._stamp(output, page.file.src_uri)
 
-    def _stamp(self, output: str, src_uri: str) -> str:
-        """Name the source and approved digest in the page, so `govgate audit` can match what is online."""
+    def _stamp_text(self, src_uri: str) -> str:
         result = self.results.get(src_uri)
         if result is None or result.digest is None:
-            return output
-        meta = (f'<meta name="govgate-source" content="{html_escape(src_uri)}">'
+            return ""
+        return (f'<meta name="govgate-source" content="{html_escape(src_uri)}">'
                 f'<meta name="govgate-digest" content="{result.digest.value}">')
+
+    @staticmethod
+    def _stamp(output: str, meta: str) -> str:
+        """Name the source and approved digest in the page, so `govgate audit` can match what is online."""
+        if not meta:
+            return output
+        if "</head>" in output:
+            return output.replace("</head>", meta + "</head>", 1)     # one copy of a page that may be 1 MB
         head_end = output.lower().find("</head>")
         return output[:head_end] + meta + output[head_end:] if head_end >= 0 else meta + output
 
@@ -365,23 +397,37 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
 
     @_fail_closed
     def on_post_build(self, *, config) -> None:
+        started = self.timer.start() if self.timer.enabled else None    # this event's own time, for the profile
+        if self.background is not None:
+            background, self.background = self.background, None
+            findings, stats, proved = background.finish()
+            self.timer.notes.update(stats)
+            cache = getattr(self.gate.rules, "cache", None) if self.gate else None
+            for key in proved if cache is not None else ():
+                cache.mark_clean(key)
+            self._abort_on_template(findings)
         if self.gate is not None:
             self.gate.close()
-        self._write_profile()
         if self.report_dir is not None and not self.preview:
             path = write_report(self.report, self.report_dir, self.lang, "built",
                                 trust=self.gate.trust if self.gate else None)
             log.info(Msg(f"审核记录已写入 {path}", f"audit report written to {path}").render(self.lang))
+        if started is not None:
+            self.timer.stop("on_post_build", started)
+        self._write_profile()
 
     def _write_profile(self) -> None:
         if self.timer.enabled:
-            if self.scanner is not None:
+            if self.scanner is not None and "pages_fully_rescanned" not in self.timer.notes:
                 self.timer.notes.update(pages_fully_rescanned=self.scanner.full_scans,
-                                        template_pieces_clean=len(self.scanner.clean))
+                                        template_pieces_clean=len(self.scanner.clean) + len(self.scanner.clean_first))
             self.timer.write()
 
     def on_build_error(self, *, error: Exception) -> None:
         """Leave nothing publishable behind: MkDocs may already have written part of the site."""
+        if self.background is not None:
+            self.background.stop()
+            self.background = None
         if self.gate is not None:
             self.gate.close()
         self._write_profile()
@@ -400,6 +446,15 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 child.unlink(missing_ok=True)
         log.error(Msg("构建失败，已清空输出目录 {d}，不留下可发布的内容", "build failed; emptied {d} so nothing publishable "
                       "is left behind").format(d=self.site_dir).render(self.lang))
+
+
+def _rendered_body(page) -> str:  # noqa: ANN001 - Page
+    """The body as MkDocs renders it: MkDocs drops the newlines that follow the front-matter."""
+    return page.body.lstrip("\n") if page.has_front_matter else page.body
+
+
+def _text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _is_symlinked(source: Path, docs_dir: Path) -> bool:

@@ -25,13 +25,14 @@ _task: Callable[[Any], Any] | None = None
 _harvest: Callable[[], Any] | None = None
 
 
-def worker_count(items: int, min_items: int = MIN_ITEMS, workers: int | None = None) -> int:
+def worker_count(items: int, min_items: int | None = None, workers: int | None = None) -> int:
     if workers is None:
         configured = os.environ.get(WORKERS_ENV, "")
         workers = int(configured) if configured.isdigit() else min(os.cpu_count() or 1, 8)
-    if workers < 2 or items < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or items < (MIN_ITEMS if min_items is None else min_items) \
+            or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return min(workers, max(1, items // 50))
+    return workers
 
 
 def _run_chunk(chunk: list) -> tuple[list, Any]:
@@ -41,7 +42,7 @@ def _run_chunk(chunk: list) -> tuple[list, Any]:
 
 
 def parallel_map(task: Callable[[T], R], items: Sequence[T], *, harvest: Callable[[], Any] | None = None,
-                 merge: Callable[[Any], None] | None = None, min_items: int = MIN_ITEMS,
+                 merge: Callable[[Any], None] | None = None, min_items: int | None = None,
                  workers: int | None = None) -> list[R]:
     """``[task(item) for item in items]``, on forked workers when worth it.
 
@@ -65,3 +66,41 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], *, harvest: Callabl
     finally:
         _task = _harvest = None
     return results
+
+
+def in_child(task: Callable[[], R]) -> R:
+    """``task()`` in a forked process: its result comes back, its memory stays there.
+
+    For work that builds large transient structures (the history index of a big site) when only
+    a small answer is needed.  An exception in the child is raised here; a child that dies is an error.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return task()
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            outcome: tuple[bool, Any] = (True, task())
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+            outcome = (False, exc)
+        try:
+            send.send(outcome)
+        except Exception as exc:  # noqa: BLE001 - e.g. an exception that does not pickle
+            send.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        send.close()
+
+    process = context.Process(target=run, name="govgate-child")
+    process.start()
+    send.close()
+    try:
+        ok, value = receive.recv()
+    except EOFError:
+        process.join()
+        raise RuntimeError(f"a worker process stopped unexpectedly (exit code {process.exitcode})") from None
+    finally:
+        receive.close()
+    process.join()
+    if not ok:
+        raise value
+    return value

@@ -1,6 +1,6 @@
 """A fast reader for the YAML people actually write in front-matter, equal to the strict one or not used.
 
-The strict reader (``yamlstrict.load_yaml``, ruamel.yaml round-trip) costs ~10 ms for a page
+The strict reader (``yamlstrict.load_strict``, ruamel.yaml round-trip) costs ~10 ms for a page
 with five signed sign-offs: most of a cold check of a large site.  Here libyaml (C) builds the
 node tree and this module resolves scalars itself under the strict reader's YAML 1.2 rules.
 Anything it is not certain to read exactly as the strict reader does — anchors, aliases, tags,
@@ -20,10 +20,13 @@ from typing import Any
 
 import yaml
 
-from .yamlstrict import YamlDoc, load_yaml
+from .yamlstrict import YamlDoc, load_strict
 
 # What only the strict reader handles: anchors, aliases, tags, merge keys, directives, tabs.
-_UNSURE_TEXT = re.compile(r"[&*!\t\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]|<<|^%", re.MULTILINE)
+_UNSURE_TEXT = re.compile(r"[\t\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Characters that may start an anchor, alias, tag or directive: then libyaml's scanner decides.
+_TOKEN_CHARS = re.compile(r"[&*!%]")
+_REFUSED_TOKENS = (yaml.AnchorToken, yaml.AliasToken, yaml.TagToken, yaml.DirectiveToken)
 _NULLS = ("", "~", "null", "Null", "NULL")
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
@@ -53,7 +56,7 @@ class QuickDoc(YamlDoc):
     @property   # type: ignore[override]
     def node(self) -> Any:
         if self._node is None and self._text is not None:
-            self._node = load_yaml(self._text, self.path, self.first_line).node
+            self._node = load_strict(self._text, self.path, self.first_line).node
         return self._node
 
     @node.setter
@@ -76,6 +79,9 @@ def quick_load(text: str, path: str, first_line: int = 1) -> QuickDoc | None:
     if _UNSURE_TEXT.search(text):
         return None
     try:
+        if _TOKEN_CHARS.search(text) and any(isinstance(t, _REFUSED_TOKENS)
+                                             for t in yaml.scan(text, Loader=yaml.CSafeLoader)):
+            return None     # the strict reader refuses these, with the message
         found = _split_signoffs(text)
         if found is not None:   # the block `govgate approve` writes is most of the text: read it line by line
             start, entries, entry_lines = found
@@ -162,7 +168,7 @@ def _text(raw: str) -> str | None:
         return raw[1:-1]
     if not _PLAIN_TEXT.fullmatch(raw) or ": " in raw or raw.endswith((":", " ")) or " #" in raw:
         return None
-    if raw in _NULLS or raw in _BOOLS or raw == "=" or (raw[0] in _TYPED_START and _TYPED_CHARS.issuperset(raw)):
+    if raw in _NULLS or raw in _BOOLS or raw in ("=", "<<") or (raw[0] in _TYPED_START and _TYPED_CHARS.issuperset(raw)):
         return None
     return raw
 
@@ -211,8 +217,8 @@ def _scalar(node: yaml.ScalarNode, text: str, in_flow: bool) -> Any:
         return value
     if style not in (None, "") or "\n" in source:
         raise _Unsure       # multi-line plain scalars: folding rules differ in corner cases
-    if (in_flow and _FLOW_UNSURE.intersection(value)) or value == "=":
-        raise _Unsure       # "=" is YAML 1.1's value key, which the strict reader still tags
+    if (in_flow and _FLOW_UNSURE.intersection(value)) or value in ("=", "<<"):
+        raise _Unsure       # YAML 1.1's value and merge keys, which the strict reader still knows
     if value in _NULLS:
         return None
     if value in _BOOLS:

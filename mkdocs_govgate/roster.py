@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .dates import as_date
@@ -63,8 +63,14 @@ class Roster:
         normal = normalise_key(key)
         return [p for p in self.people.values() if normal and normal in p.keys]
 
+    _holders: dict[frozenset[str], list[Person]] = field(default_factory=dict, repr=False, compare=False)
+
     def holders(self, roles: tuple[str, ...] | list[str]) -> list[Person]:
-        return [p for p in self.people.values() if set(p.roles) & set(roles)]
+        """People holding any of ``roles`` (asked once per stage of every page: remembered)."""
+        wanted = frozenset(roles)
+        if wanted not in self._holders:
+            self._holders[wanted] = [p for p in self.people.values() if set(p.roles) & wanted]
+        return list(self._holders[wanted])
 
     @classmethod
     def load(cls, path: Path, policy: Policy, display: str | None = None) -> Roster:

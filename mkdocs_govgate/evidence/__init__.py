@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import GateError
 from ..i18n import Msg
 from ..page import Page, Signoff
+from ..pool import in_child
 from ..roster import Roster
 from .cache import DEFAULT_CACHE_DIR, ResultCache, cache_key, git_blob_id
 from .gitobjects import ensure_full_history, head_commit, repo_toplevel, run_git
@@ -18,6 +20,8 @@ from .history import VERIFIER_VERSION, HistoryEvidence
 from .inline import InlineEvidence
 from .truststore import TRUST_ROOT_ENV, TrustRoot
 from .versions import signoff_key
+
+PREFILL_MIN = 200     # sign-offs: below this, forking costs more than the memory it saves
 
 __all__ = ["CachedHistoryEvidence", "HistoryEvidence", "InlineEvidence", "TrustRoot", "TRUST_ROOT_ENV",
            "build_verifier"]
@@ -34,8 +38,6 @@ class CachedHistoryEvidence:
         trust_dir = policy_path.resolve().parent
         self.trust_dir = trust_dir.relative_to(self.repo_root.resolve()).as_posix()
         if reviewers_path.resolve().parent != trust_dir:
-            from ..errors import GateError  # noqa: PLC0415
-
             raise GateError(Msg("审核策略与名册必须在同一目录（信任库）中", "the policy and the roster must share one "
                                 "folder (the trust store)"))
         self.policy_file, self.roster_file = policy_path.name, reviewers_path.name
@@ -50,6 +52,7 @@ class CachedHistoryEvidence:
         folder = cache_dir if cache_dir is not None else self.repo_root / DEFAULT_CACHE_DIR
         self.cache = ResultCache(folder, key)
         self._history: HistoryEvidence | None = None
+        self._failed: dict[tuple[str, str, str], GateError] = {}
 
     @property
     def history(self) -> HistoryEvidence:
@@ -65,9 +68,42 @@ class CachedHistoryEvidence:
         cached = self.cache.lookup(repo_path, blob, entry)
         if cached is not None:
             return cached
+        failed = self._failed.get((repo_path, blob, entry))
+        if failed is not None:
+            raise failed
         problems = self.history(page, signoff)
         self.cache.store(repo_path, blob, entry, problems)
         return problems
+
+    def prefill(self, pages: list[Page]) -> None:
+        """Verify every sign-off the cache cannot answer in a forked process (pool.in_child).
+
+        A large site's history index, page versions and commits then never occupy this process
+        (the plugin shares it with MkDocs): only the answers come back, into the cache.  An error
+        is kept and raised when that sign-off is asked about, exactly as without prefill.
+        """
+        todo = []
+        for page in pages:
+            repo_path, blob = self.docs_prefix + page.path, git_blob_id(page.raw)
+            todo.extend((page, signoff, (repo_path, blob, signoff_key(signoff))) for signoff in page.signoffs
+                        if self.cache.lookup(repo_path, blob, signoff_key(signoff)) is None)
+        if len(todo) < PREFILL_MIN or self._history is not None:
+            return      # few enough to verify here when asked
+
+        def verify_all() -> list[list[Msg] | GateError]:
+            answers: list[list[Msg] | GateError] = []
+            for page, signoff, _ in todo:
+                try:
+                    answers.append(self.history(page, signoff))
+                except GateError as error:
+                    answers.append(error)
+            return answers
+
+        for (_, _, key), answer in zip(todo, in_child(verify_all), strict=True):
+            if isinstance(answer, GateError):
+                self._failed[key] = answer
+            else:
+                self.cache.store(*key, answer)
 
     def close(self) -> None:
         self.cache.save()

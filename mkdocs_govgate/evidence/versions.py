@@ -10,6 +10,7 @@ between the two readers can only refuse, never accept.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -76,6 +77,7 @@ def entry_key(stage: object, by: object, decision: object, opinion: object, at: 
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@functools.lru_cache(maxsize=1 << 16)   # asked several times per entry while a page's history is judged
 def signoff_key(signoff: object) -> str:
     return entry_key(*(getattr(signoff, name) for name in _ENTRY_FIELDS))
 
