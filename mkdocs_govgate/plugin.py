@@ -95,6 +95,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         self.command = "build"
         self.dirty = False
         self.site_dir: Path | None = None
+        self.site_name = ""
         self.report_dir: Path | None = None
         self._reset()
 
@@ -134,6 +135,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     def on_config(self, config):
         self._reset()
         self.site_dir = Path(config.site_dir)
+        self.site_name = str(config.site_name or "")
         self._refuse_dirty()
         self._refuse_includes(config)
         root = Path(config.config_file_path or ".").resolve().parent
@@ -410,7 +412,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             self.gate.close()
         if self.report_dir is not None and not self.preview:
             path = write_report(self.report, self.report_dir, self.lang, "built",
-                                trust=self.gate.trust if self.gate else None)
+                                trust=self.gate.trust if self.gate else None, site_name=self.site_name)
             log.info(Msg(f"审核记录已写入 {path}", f"audit report written to {path}").render(self.lang))
         if started is not None:
             self.timer.stop("on_post_build", started)
@@ -434,7 +436,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if self.report_dir is not None and not self.preview and self.report.pages:
             try:
                 write_report(self.report, self.report_dir, self.lang, "failed",
-                             trust=self.gate.trust if self.gate else None)
+                             trust=self.gate.trust if self.gate else None, site_name=self.site_name)
             except OSError as exc:   # the build is failing anyway; say so, keep cleaning up
                 log.error(f"govgate: cannot write the audit report: {exc}")
         if self.preview or self.site_dir is None or not self.site_dir.is_dir():
