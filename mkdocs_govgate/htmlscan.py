@@ -189,8 +189,12 @@ class BackgroundScan:
 
     def __init__(self, scanner: RenderedScanner):
         context = multiprocessing.get_context("fork")
-        self._conn, child = context.Pipe()
-        self._proc = context.Process(target=_serve, args=(scanner, child), daemon=True, name="govgate-scan")
+        # jobs through a queue (a feeder thread sends them: MkDocs never waits on a busy checker),
+        # the answer back through a pipe
+        self._jobs = context.Queue()
+        self._conn, child = context.Pipe(duplex=False)
+        self._proc = context.Process(target=_serve, args=(scanner, self._jobs, child), daemon=True,
+                                     name="govgate-scan")
         self._proc.start()
         child.close()
         self._pending: Job | None = None
@@ -202,19 +206,19 @@ class BackgroundScan:
     def page(self, path: str, written: Path, waivers: Iterable[Any], stamp: str) -> None:
         """``path`` will be written to ``written`` after on_post_page returns: checked once the next page starts."""
         if self._pending is not None:
-            self._conn.send(self._pending)
+            self._jobs.put(self._pending)
         self._pending = ("file", path, str(written), list(waivers), stamp)
 
     def text(self, name: str, html: str) -> None:
-        self._conn.send(("text", name, html))
+        self._jobs.put(("text", name, html))
 
     def finish(self) -> tuple[list[Finding], dict[str, int], list[str]]:
         """Blocking findings, counts for the profile, and the template texts proved clean (for the scan cache)."""
         try:
             if self._pending is not None:
-                self._conn.send(self._pending)
+                self._jobs.put(self._pending)
                 self._pending = None
-            self._conn.send(None)
+            self._jobs.put(None)
             kind, payload, stats, proved = self._conn.recv()
         except (EOFError, OSError) as exc:
             raise RuntimeError(f"the page checker process stopped: {exc}") from None
@@ -226,16 +230,17 @@ class BackgroundScan:
 
     def stop(self) -> None:
         self._conn.close()
-        self._proc.join(timeout=5)
         if self._proc.is_alive():
-            self._proc.kill()
-            self._proc.join()
+            self._proc.kill()      # finish() has its answer already; on a failed build nobody waits for one
+        self._proc.join()
+        self._jobs.close()
+        self._jobs.cancel_join_thread()
 
 
-def _serve(scanner: RenderedScanner, conn: Any) -> None:
+def _serve(scanner: RenderedScanner, jobs: Any, conn: Any) -> None:
     findings: list[Finding] = []
     try:
-        while (job := _receive(conn)) is not None:
+        while (job := _receive(jobs)) is not None:
             if job[0] == "text":
                 _, name, html = job
                 findings.extend(scanner.scan_page(name, html, ()))
@@ -261,9 +266,9 @@ class _Stopped(Exception):
     pass
 
 
-def _receive(conn: Any) -> Job | None:
+def _receive(jobs: Any) -> Job | None:
     try:
-        return conn.recv()
+        return jobs.get()
     except (EOFError, OSError):
         raise _Stopped from None
 

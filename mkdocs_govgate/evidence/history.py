@@ -18,7 +18,7 @@ approval branches fast-forward, or use ``evidence: inline``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import GateError
@@ -38,7 +38,6 @@ from .truststore import (
 from .versions import UNREADABLE, PageVersion, read_version, read_version_parsed, signoff_key
 
 VERIFIER_VERSION = "history-1"
-PREFETCH_SLICE = 4000      # objects read, parsed and verified at a time
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
@@ -86,22 +85,15 @@ class HistoryEvidence:
                 for blob in (change.new, *change.old):
                     if blob is not None:
                         blobs.setdefault(blob, path)
-        # In slices, so that the raw objects of a large history never sit in memory all at once.
-        blob_ids, commit_ids = sorted(blobs), sorted(commits)
-        for start in range(0, max(len(blob_ids), len(commit_ids)), PREFETCH_SLICE):
-            objects = self.reader.read_many(blob_ids[start:start + PREFETCH_SLICE])
-            commit_objects = self.reader.read_many(commit_ids[start:start + PREFETCH_SLICE])
-            versions, checked = parallel.parse_and_verify(
-                [(blobs[oid], oid, data) for oid, (kind, data) in objects.items() if kind == "blob"],
-                [(oid, data) for oid, (kind, data) in commit_objects.items() if kind == "commit"])
-            del objects, commit_objects
-            self._versions.update(versions)
-            for oid, (commit, signer) in checked.items():
-                if commit is not None:
-                    # an SSH signature checked here is remembered below: its signed bytes are not needed again
-                    self.reader.remember(commit if signer is None else replace(commit, raw=b"", payload=b""))
-                if signer is not None:
-                    self.checker.remember(oid, signer)
+        # Workers read the objects themselves (parallel.py): the raw history never passes through here.
+        versions, checked = parallel.parse_and_verify(self.repo_root, [(path, oid) for oid, path in sorted(blobs.items())],
+                                                      sorted(commits))
+        self._versions.update(versions)
+        for oid, (commit, signer) in checked.items():
+            if commit is not None:
+                self.reader.remember(commit)
+            if signer is not None:
+                self.checker.remember(oid, signer)
 
     def close(self) -> None:
         self.checker.close()
