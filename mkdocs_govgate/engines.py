@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from . import scancache
 from .approval import Evidence
 from .errors import GateError
@@ -43,7 +46,22 @@ def build_evidence(config: SiteConfig, trust: Trust, *, committed_trust_only: bo
     cache = None
     if trust.policy.evidence == "history":   # history mode keeps a cache already; inline mode writes none
         cache = config.cache_dir or repo_toplevel(config.docs_dir) / DEFAULT_CACHE_DIR
-    return VoidedByRetraction(verifier, RetractionLedger.from_repo(config.docs_dir, cache))
+    # read (all of history, on a fresh clone) only when a sign-off is judged: an editor's hook run seldom needs it
+    ledger = _Lazy(lambda: RetractionLedger.from_repo(config.docs_dir, cache))
+    return VoidedByRetraction(verifier, ledger)  # type: ignore[arg-type]
+
+
+class _Lazy:
+    """Stands for the object ``make()`` returns, made on first use."""
+
+    def __init__(self, make: Callable[[], Any]):
+        self._make = make
+        self._made: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._made is None:
+            self._made = self._make()
+        return getattr(self._made, name)
 
 
 def build_gate(config: SiteConfig, *, committed_trust_only: bool = True) -> Gate:

@@ -131,30 +131,32 @@ class Gate:
         Parsing, digests and content rules run on all cores for a large site (``pool.py``); the
         report is the same as a serial run's, page for page and finding for finding.
         ``keep_sources=False`` (the plugin: MkDocs holds the site in memory too) releases each page's
-        raw bytes, text and YAML tree once judged; its front-matter, body and sign-offs stay.
+        raw bytes, text, YAML tree and key lines once judged; its front-matter, body and sign-offs stay.
         """
         report = Report()
         prepare = self._prepare if keep_sources else self._prepare_lean
         prepared = self._map(prepare, sorted(page_paths), workers)
-        self._prefill_evidence([p.page for p in prepared if p.page is not None])
+        # sign-offs verified in a child process while this one checks the attachments
+        evidence_ready = self._prefill_evidence([p.page for p in prepared if p.page is not None])
+        linked = {f for p in prepared if p.digest for f in p.digest.files}
+        for findings in self._map(lambda rel: self.check_file(rel, rel in linked), sorted(other_paths), workers):
+            report.findings.extend(findings)
+        if evidence_ready is not None:
+            evidence_ready()
         report.pages = [self._finish(p) for p in prepared]
         if not keep_sources:
             for result in report.pages:
                 if result.page is not None:
-                    result.page.raw = b""
-        linked = {f for p in report.pages if p.digest for f in p.digest.files}
-        others = sorted(other_paths)
-        for findings in self._map(lambda rel: self.check_file(rel, rel in linked), others, workers):
-            report.findings.extend(findings)
+                    result.page.raw, result.page.meta_lines = b"", {}
         return report
 
-    def _prefill_evidence(self, pages: list[Page]) -> None:
-        """Let the history verifier answer for the whole site at once, in its own process (evidence/__init__.py)."""
+    def _prefill_evidence(self, pages: list[Page]) -> Callable[[], None] | None:
+        """Let the history verifier answer for the whole site at once, in its own process (evidence/__init__.py);
+        the returned function waits for it."""
         verifier = self.evidence
         while verifier is not None and not hasattr(verifier, "prefill"):
             verifier = getattr(verifier, "inner", None)     # wrappers such as VoidedByRetraction
-        if verifier is not None:
-            verifier.prefill(pages)
+        return verifier.prefill(pages) if verifier is not None else None
 
     def _map(self, task: Callable[[str], T], items: list[str], workers: int | None) -> list[T]:
         cache = getattr(self.rules, "cache", None)

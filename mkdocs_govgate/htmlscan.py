@@ -175,9 +175,6 @@ class RenderedScanner:
 
 
 # -- checking written pages in a second process -------------------------------------------------
-Job = tuple   # ("file", page, written path, waivers, stamp) | ("text", name, html)
-
-
 class BackgroundScan:
     """on_post_page hands each page to a forked process that checks it while MkDocs renders the next.
 
@@ -185,40 +182,51 @@ class BackgroundScan:
     site_dir: what is checked is the published file.  ``finish`` (on_post_build) waits for the last
     page and returns every blocking finding; the plugin then fails the build, and on_build_error
     empties site_dir, as a finding in on_post_page itself would.  A worker that dies fails the build.
+    ``pages`` (page → written path, waivers, the stamp on_post_page adds) is known to the worker from
+    the fork, so only page names cross the pipe: MkDocs never waits on a busy checker.
     """
 
-    def __init__(self, scanner: RenderedScanner):
+    def __init__(self, scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]]):
         context = multiprocessing.get_context("fork")
-        # jobs through a queue (a feeder thread sends them: MkDocs never waits on a busy checker),
-        # the answer back through a pipe
-        self._jobs = context.Queue()
-        self._conn, child = context.Pipe(duplex=False)
-        self._proc = context.Process(target=_serve, args=(scanner, self._jobs, child), daemon=True,
-                                     name="govgate-scan")
+        self._conn, child = context.Pipe()
+        self._proc = context.Process(target=_serve, args=(scanner, pages, child), daemon=True, name="govgate-scan")
         self._proc.start()
         child.close()
-        self._pending: Job | None = None
+        self._pending: tuple | None = None
+        self._known = set(pages)
 
     @staticmethod
     def available() -> bool:
         return "fork" in multiprocessing.get_all_start_methods()
 
-    def page(self, path: str, written: Path, waivers: Iterable[Any], stamp: str) -> None:
-        """``path`` will be written to ``written`` after on_post_page returns: checked once the next page starts."""
-        if self._pending is not None:
-            self._jobs.put(self._pending)
-        self._pending = ("file", path, str(written), list(waivers), stamp)
+    def page(self, path: str) -> bool:
+        """``path`` will be written once on_post_page returns: it is checked when the next page starts.
+
+        False for a page the worker was not told about (the caller checks it itself)."""
+        if path not in self._known:
+            return False
+        self._hand_over(("file", path))
+        return True
+
+    def template(self, name: str, written: str) -> None:
+        """A theme template (404.html, sitemap.xml) MkDocs writes to ``written`` once on_post_template returns."""
+        self._hand_over(("written", name, written))
 
     def text(self, name: str, html: str) -> None:
-        self._jobs.put(("text", name, html))
+        self._conn.send(("text", name, html))
+
+    def _hand_over(self, job: tuple) -> None:
+        if self._pending is not None:
+            self._conn.send(self._pending)     # MkDocs has written it: the next one is being rendered
+        self._pending = job
 
     def finish(self) -> tuple[list[Finding], dict[str, int], list[str]]:
         """Blocking findings, counts for the profile, and the template texts proved clean (for the scan cache)."""
         try:
             if self._pending is not None:
-                self._jobs.put(self._pending)
+                self._conn.send(self._pending)
                 self._pending = None
-            self._jobs.put(None)
+            self._conn.send(None)
             kind, payload, stats, proved = self._conn.recv()
         except (EOFError, OSError) as exc:
             raise RuntimeError(f"the page checker process stopped: {exc}") from None
@@ -233,19 +241,21 @@ class BackgroundScan:
         if self._proc.is_alive():
             self._proc.kill()      # finish() has its answer already; on a failed build nobody waits for one
         self._proc.join()
-        self._jobs.close()
-        self._jobs.cancel_join_thread()
 
 
-def _serve(scanner: RenderedScanner, jobs: Any, conn: Any) -> None:
+def _serve(scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]], conn: Any) -> None:
     findings: list[Finding] = []
     try:
-        while (job := _receive(jobs)) is not None:
+        while (job := _receive(conn)) is not None:
             if job[0] == "text":
-                _, name, html = job
-                findings.extend(scanner.scan_page(name, html, ()))
+                findings.extend(scanner.scan_page(job[1], job[2], ()))
                 continue
-            _, path, written, waivers, stamp = job
+            if job[0] == "written":
+                _, path, written = job
+                waivers, stamp = [], ""
+            else:
+                path = job[1]
+                written, waivers, stamp = pages[path]
             try:
                 html = Path(written).read_bytes().decode("utf-8")
             except FileNotFoundError:
@@ -266,9 +276,9 @@ class _Stopped(Exception):
     pass
 
 
-def _receive(jobs: Any) -> Job | None:
+def _receive(conn: Any) -> tuple | None:
     try:
-        return jobs.get()
+        return conn.recv()
     except (EOFError, OSError):
         raise _Stopped from None
 

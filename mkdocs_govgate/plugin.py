@@ -341,7 +341,9 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             self._abort(Msg("渲染后的页面内容未通过内容安全检查", "rendered pages failed the content rules"), findings)
         if not self.preview and BackgroundScan.available():
             # the template text of written pages is checked on the second core while MkDocs renders
-            self.background = BackgroundScan(self.scanner)
+            pages = {file.src_uri: (file.abs_dest_path, self._waivers(file.src_uri), self._stamp_text(file.src_uri))
+                     for file in files.documentation_pages() if not file.inclusion.is_excluded()}
+            self.background = BackgroundScan(self.scanner, pages)
         return env
 
     @event_priority(-100)  # after every other plugin: what is scanned must be what is written
@@ -355,9 +357,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if self.gate is None or self.scanner is None or self.preview:
             return output
         src_uri, stamp = page.file.src_uri, self._stamp_text(page.file.src_uri)
-        if self.background is not None:   # checked in the second process once MkDocs has written it
-            self.background.page(src_uri, Path(page.file.abs_dest_path), self._waivers(src_uri), stamp)
-        else:
+        # checked in the second process once MkDocs has written it, or here
+        if self.background is None or not self.background.page(src_uri):
             self._abort_on_template(self.scanner.scan_page(src_uri, output, self._waivers(src_uri)))
         return self._stamp(output, stamp)
 
@@ -365,7 +366,10 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         """Theme templates published beside the pages (404.html, sitemap.xml): scanned like a page's template text."""
         if self.scanner is not None and not self.preview:
-            if self.background is not None:
+            if self.background is not None and template_name in config.theme.static_templates:
+                # MkDocs writes a theme template to site_dir/<name> once this returns
+                self.background.template(template_name, str(Path(config.site_dir) / template_name))
+            elif self.background is not None:
                 self.background.text(template_name, output_content)
             else:
                 self._abort_on_template(self.scanner.scan_page(template_name, output_content, ()))

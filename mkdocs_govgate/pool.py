@@ -74,8 +74,16 @@ def in_child(task: Callable[[], R]) -> R:
     For work that builds large transient structures (the history index of a big site) when only
     a small answer is needed.  An exception in the child is raised here; a child that dies is an error.
     """
+    return start_child(task)()
+
+
+def start_child(task: Callable[[], R]) -> Callable[[], R]:
+    """Start ``task()`` in a forked process now; the returned function waits for its result.
+
+    Without fork, ``task`` runs when the result is asked for.
+    """
     if "fork" not in multiprocessing.get_all_start_methods():
-        return task()
+        return task
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
 
@@ -93,14 +101,18 @@ def in_child(task: Callable[[], R]) -> R:
     process = context.Process(target=run, name="govgate-child")
     process.start()
     send.close()
-    try:
-        ok, value = receive.recv()
-    except EOFError:
+
+    def result() -> R:
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            process.join()
+            raise RuntimeError(f"a worker process stopped unexpectedly (exit code {process.exitcode})") from None
+        finally:
+            receive.close()
         process.join()
-        raise RuntimeError(f"a worker process stopped unexpectedly (exit code {process.exitcode})") from None
-    finally:
-        receive.close()
-    process.join()
-    if not ok:
-        raise value
-    return value
+        if not ok:
+            raise value
+        return value
+
+    return result

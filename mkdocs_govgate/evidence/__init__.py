@@ -7,12 +7,13 @@ also writes the cache).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import GateError
 from ..i18n import Msg
 from ..page import Page, Signoff
-from ..pool import in_child
+from ..pool import start_child
 from ..roster import Roster
 from .cache import DEFAULT_CACHE_DIR, ResultCache, cache_key, git_blob_id
 from .gitobjects import ensure_full_history, head_commit, repo_toplevel, run_git
@@ -75,12 +76,14 @@ class CachedHistoryEvidence:
         self.cache.store(repo_path, blob, entry, problems)
         return problems
 
-    def prefill(self, pages: list[Page]) -> None:
-        """Verify every sign-off the cache cannot answer in a forked process (pool.in_child).
+    def prefill(self, pages: list[Page]) -> Callable[[], None] | None:
+        """Start verifying every sign-off the cache cannot answer, in a forked process (pool.start_child).
 
         A large site's history index, page versions and commits then never occupy this process
-        (the plugin shares it with MkDocs): only the answers come back, into the cache.  An error
-        is kept and raised when that sign-off is asked about, exactly as without prefill.
+        (the plugin shares it with MkDocs): only the answers come back, into the cache, when the
+        returned function is called (meanwhile this process can do other work).  An error is kept
+        and raised when that sign-off is asked about, exactly as without prefill.  None: nothing to
+        start (few enough to verify here when asked).
         """
         todo = []
         for page in pages:
@@ -88,7 +91,7 @@ class CachedHistoryEvidence:
             todo.extend((page, signoff, (repo_path, blob, signoff_key(signoff))) for signoff in page.signoffs
                         if self.cache.lookup(repo_path, blob, signoff_key(signoff)) is None)
         if len(todo) < PREFILL_MIN or self._history is not None:
-            return      # few enough to verify here when asked
+            return None
 
         def verify_all() -> list[list[Msg] | GateError]:
             answers: list[list[Msg] | GateError] = []
@@ -99,11 +102,16 @@ class CachedHistoryEvidence:
                     answers.append(error)
             return answers
 
-        for (_, _, key), answer in zip(todo, in_child(verify_all), strict=True):
-            if isinstance(answer, GateError):
-                self._failed[key] = answer
-            else:
-                self.cache.store(*key, answer)
+        answers = start_child(verify_all)
+
+        def join() -> None:
+            for (_, _, key), answer in zip(todo, answers(), strict=True):
+                if isinstance(answer, GateError):
+                    self._failed[key] = answer
+                else:
+                    self.cache.store(*key, answer)
+
+        return join
 
     def close(self) -> None:
         self.cache.save()
