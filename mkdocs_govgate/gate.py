@@ -98,10 +98,10 @@ class Gate:
         return self._prepare_loaded(page)
 
     def _prepare_lean(self, rel_path: str) -> Prepared:
-        """_prepare, then the page's text and YAML tree released (its raw bytes still prove its blob id)."""
+        """_prepare, then the page's sources released (Page.release_sources): less to hold, and to send back from a worker."""
         prepared = self._prepare(rel_path)
         if prepared.page is not None:
-            prepared.page.text, prepared.page.yaml = "", None
+            prepared.page.release_sources()
         return prepared
 
     def _prepare_loaded(self, page: Page) -> Prepared:
@@ -131,7 +131,8 @@ class Gate:
         Parsing, digests and content rules run on all cores for a large site (``pool.py``); the
         report is the same as a serial run's, page for page and finding for finding.
         ``keep_sources=False`` (the plugin: MkDocs holds the site in memory too) releases each page's
-        raw bytes, text, YAML tree and key lines once judged; its front-matter, body and sign-offs stay.
+        bytes, text, YAML tree and body once scanned (Page.release_sources) and its key lines once judged;
+        its front-matter and sign-offs stay.
         """
         report = Report()
         prepare = self._prepare if keep_sources else self._prepare_lean
@@ -147,7 +148,7 @@ class Gate:
         if not keep_sources:
             for result in report.pages:
                 if result.page is not None:
-                    result.page.raw, result.page.meta_lines = b"", {}
+                    result.page.meta_lines = {}
         return report
 
     def _prefill_evidence(self, pages: list[Page]) -> Callable[[], None] | None:

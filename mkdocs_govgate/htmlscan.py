@@ -37,6 +37,7 @@ from typing import Any
 from .findings import Finding
 from .pool import parallel_map
 from .scancache import CachedRules, content_id
+from .stamp import stamped_bytes
 
 # Where the template text is cut: before every ``<li``/``<link`` tag (block-level: the normaliser ends a
 # paragraph there; navigation is lists in every theme).  str.split finds them at memory speed; a page
@@ -175,15 +176,19 @@ class RenderedScanner:
 
 
 # -- checking written pages in a second process -------------------------------------------------
+BATCH_PAGES = 32      # pages handed over per message: one pipe write per page cost MkDocs more than the check
+
+
 class BackgroundScan:
-    """on_post_page hands each page to a forked process that checks it while MkDocs renders the next.
+    """on_post_page hands each page to a forked process that checks and stamps it while MkDocs renders on.
 
     A page is handed over once the next one starts (MkDocs has then written it), and read back from
-    site_dir: what is checked is the published file.  ``finish`` (on_post_build) waits for the last
-    page and returns every blocking finding; the plugin then fails the build, and on_build_error
-    empties site_dir, as a finding in on_post_page itself would.  A worker that dies fails the build.
-    ``pages`` (page → written path, waivers, the stamp on_post_page adds) is known to the worker from
-    the fork, so only page names cross the pipe: MkDocs never waits on a busy checker.
+    site_dir: what is checked is the published file.  The worker then adds the page's stamp
+    (stamp.py) to the file, so MkDocs' process never copies a page that may be 1 MB.  ``finish``
+    (on_post_build) waits for the last page and returns every blocking finding; the plugin then
+    fails the build, and on_build_error empties site_dir, as a finding in on_post_page itself would.
+    A worker that dies fails the build.  ``pages`` (page → written path, waivers, stamp) is known to
+    the worker from the fork, so only page names cross the pipe, a batch at a time.
     """
 
     def __init__(self, scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]]):
@@ -193,6 +198,7 @@ class BackgroundScan:
         self._proc.start()
         child.close()
         self._pending: tuple | None = None
+        self._ready: list[tuple] = []
         self._known = set(pages)
 
     @staticmethod
@@ -200,9 +206,9 @@ class BackgroundScan:
         return "fork" in multiprocessing.get_all_start_methods()
 
     def page(self, path: str) -> bool:
-        """``path`` will be written once on_post_page returns: it is checked when the next page starts.
+        """``path`` will be written once on_post_page returns: it is checked and stamped after the next page starts.
 
-        False for a page the worker was not told about (the caller checks it itself)."""
+        False for a page the worker was not told about (the caller checks and stamps it itself)."""
         if path not in self._known:
             return False
         self._hand_over(("file", path))
@@ -213,19 +219,24 @@ class BackgroundScan:
         self._hand_over(("written", name, written))
 
     def text(self, name: str, html: str) -> None:
-        self._conn.send(("text", name, html))
+        self._ready.append(("text", name, html))
 
     def _hand_over(self, job: tuple) -> None:
         if self._pending is not None:
-            self._conn.send(self._pending)     # MkDocs has written it: the next one is being rendered
+            self._ready.append(self._pending)     # MkDocs has written it: the next one is being rendered
         self._pending = job
+        if len(self._ready) >= BATCH_PAGES:
+            self._conn.send(self._ready)
+            self._ready = []
 
     def finish(self) -> tuple[list[Finding], dict[str, int], list[str]]:
         """Blocking findings, counts for the profile, and the template texts proved clean (for the scan cache)."""
         try:
             if self._pending is not None:
-                self._conn.send(self._pending)
+                self._ready.append(self._pending)
                 self._pending = None
+            self._conn.send(self._ready)
+            self._ready = []
             self._conn.send(None)
             kind, payload, stats, proved = self._conn.recv()
         except (EOFError, OSError) as exc:
@@ -246,21 +257,9 @@ class BackgroundScan:
 def _serve(scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]], conn: Any) -> None:
     findings: list[Finding] = []
     try:
-        while (job := _receive(conn)) is not None:
-            if job[0] == "text":
-                findings.extend(scanner.scan_page(job[1], job[2], ()))
-                continue
-            if job[0] == "written":
-                _, path, written = job
-                waivers, stamp = [], ""
-            else:
-                path = job[1]
-                written, waivers, stamp = pages[path]
-            try:
-                html = Path(written).read_bytes().decode("utf-8")
-            except FileNotFoundError:
-                continue        # MkDocs writes nothing for an empty page
-            findings.extend(scanner.scan_page(path, html.replace(stamp, "", 1) if stamp else html, waivers))
+        while (batch := _receive(conn)) is not None:
+            for job in batch:
+                findings.extend(_check(scanner, pages, job))
         _reply(conn, ("ok", findings, {"pages_fully_rescanned": scanner.full_scans,
                                        "template_pieces_clean": len(scanner.clean) + len(scanner.clean_first)},
                       scanner.proved))
@@ -270,6 +269,25 @@ def _serve(scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]], co
         _reply(conn, ("error", f"{type(exc).__name__}: {exc}", {}, []))
     finally:
         conn.close()
+
+
+def _check(scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]], job: tuple) -> list[Finding]:
+    if job[0] == "text":
+        return scanner.scan_page(job[1], job[2], ())
+    if job[0] == "written":
+        _, path, written = job
+        waivers, stamp = [], ""
+    else:
+        path = job[1]
+        written, waivers, stamp = pages[path]
+    try:
+        raw = Path(written).read_bytes()
+    except FileNotFoundError:
+        return []               # MkDocs writes nothing for an empty page
+    found = scanner.scan_page(path, raw.decode("utf-8"), waivers)
+    if stamp and not found:
+        Path(written).write_bytes(stamped_bytes(raw, stamp))
+    return found
 
 
 class _Stopped(Exception):

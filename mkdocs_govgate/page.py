@@ -8,6 +8,7 @@ gate's own strict parser, never taken from ``page.meta``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,14 @@ class Waiver:
     line: int
 
 
+def git_blob_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 @dataclass
 class Page:
     path: str                       # posix path relative to docs_dir
@@ -70,6 +79,29 @@ class Page:
     # the entry does not count, and the problem is reported.
     problems: list[GateError] = field(default_factory=list)
     yaml: YamlDoc | None = None
+    # Kept by release_sources() when the bytes and body go; computed from them until then.
+    _blob_id: str | None = field(default=None, repr=False)
+    _markdown_hash: str | None = field(default=None, repr=False)
+
+    @property
+    def blob_id(self) -> str:
+        """Git's id for the file's bytes: history evidence looks the page up by it."""
+        return self._blob_id if self._blob_id is not None else git_blob_id(self.raw)
+
+    def rendered_markdown(self) -> str:
+        """The body as MkDocs hands it to Markdown: MkDocs drops the newlines that follow the front-matter."""
+        return self.body.lstrip("\n") if self.has_front_matter else self.body
+
+    @property
+    def markdown_hash(self) -> str:
+        """SHA-256 of rendered_markdown(): what the plugin compares with the text MkDocs is about to render."""
+        return self._markdown_hash if self._markdown_hash is not None else text_hash(self.rendered_markdown())
+
+    def release_sources(self) -> None:
+        """Let the bytes, text, YAML tree and body go once the page is digested and scanned (a large site's
+        pages are held while MkDocs builds): their blob id and the body's hash stay."""
+        self._blob_id, self._markdown_hash = self.blob_id, self.markdown_hash
+        self.raw, self.text, self.yaml, self.body = b"", "", None, ""
 
     @property
     def classification(self) -> str | None:

@@ -9,12 +9,10 @@ left behind.
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import posixpath
 import re
 import shutil
-from html import escape as html_escape
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +32,13 @@ from .findings import Finding
 from .gate import Gate, symlink_finding
 from .htmlscan import BackgroundScan, RenderedScanner
 from .i18n import Msg
+from .page import text_hash
 from .profiling import EventTimer
 from .render import render_findings
 from .report import PageResult, Report
 from .reportfile import check_report_dir, write_report
 from .site import SiteConfig
+from .stamp import stamp_text, stamped
 from .textfile import normalise_newlines
 
 log = logging.getLogger("mkdocs.plugins.govgate")
@@ -197,8 +197,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         self.results = {p.path: p for p in self.report.pages}
         for result in self.report.pages:
             if result.page is not None:   # on_page_markdown compares the rendered Markdown with this hash
-                self.approved_markdown[result.path] = _text_hash(_rendered_body(result.page))
-                result.page.body = ""
+                self.approved_markdown[result.path] = result.page.markdown_hash
         self._decide(files)
         return files
 
@@ -292,7 +291,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             return markdown
         # Compared with the text the gate judged (not a fresh read: the file may change in between).
         # MkDocs drops the newlines that follow the front-matter; nothing else may differ.
-        if _text_hash(normalise_newlines(markdown)) != self.approved_markdown.get(page.file.src_uri):
+        if text_hash(normalise_newlines(markdown)) != self.approved_markdown.get(page.file.src_uri):
             raise PluginError("govgate: " + Msg(
                 f"{page.file.src_uri}：有插件在渲染前改动了页面文字，发布的内容将与审核的内容不一致",
                 f"{page.file.src_uri}: a plugin changed the page's text before rendering; what would be "
@@ -356,11 +355,11 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         """
         if self.gate is None or self.scanner is None or self.preview:
             return output
-        src_uri, stamp = page.file.src_uri, self._stamp_text(page.file.src_uri)
-        # checked in the second process once MkDocs has written it, or here
-        if self.background is None or not self.background.page(src_uri):
-            self._abort_on_template(self.scanner.scan_page(src_uri, output, self._waivers(src_uri)))
-        return self._stamp(output, stamp)
+        src_uri = page.file.src_uri
+        if self.background is not None and self.background.page(src_uri):
+            return output     # checked and stamped in the second process once MkDocs has written it
+        self._abort_on_template(self.scanner.scan_page(src_uri, output, self._waivers(src_uri)))
+        return stamped(output, self._stamp_text(src_uri))
 
     @_fail_closed
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
@@ -381,26 +380,15 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                             "the final page (theme and extra values included) failed the content rules"), findings)
 
     def _stamp_text(self, src_uri: str) -> str:
+        """Names the source and approved digest in the page, so `govgate audit` can match what is online."""
         result = self.results.get(src_uri)
-        if result is None or result.digest is None:
-            return ""
-        return (f'<meta name="govgate-source" content="{html_escape(src_uri)}">'
-                f'<meta name="govgate-digest" content="{result.digest.value}">')
-
-    @staticmethod
-    def _stamp(output: str, meta: str) -> str:
-        """Name the source and approved digest in the page, so `govgate audit` can match what is online."""
-        if not meta:
-            return output
-        if "</head>" in output:
-            return output.replace("</head>", meta + "</head>", 1)     # one copy of a page that may be 1 MB
-        head_end = output.lower().find("</head>")
-        return output[:head_end] + meta + output[head_end:] if head_end >= 0 else meta + output
+        return "" if result is None or result.digest is None else stamp_text(src_uri, result.digest.value)
 
     def _waivers(self, src_uri: str) -> list:
         result = self.results.get(src_uri)
         return result.page.waivers if result is not None and result.page is not None else []
 
+    @event_priority(100)  # first: other plugins then see the site checked and stamped
     @_fail_closed
     def on_post_build(self, *, config) -> None:
         started = self.timer.start() if self.timer.enabled else None    # this event's own time, for the profile
@@ -452,15 +440,6 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 child.unlink(missing_ok=True)
         log.error(Msg("构建失败，已清空输出目录 {d}，不留下可发布的内容", "build failed; emptied {d} so nothing publishable "
                       "is left behind").format(d=self.site_dir).render(self.lang))
-
-
-def _rendered_body(page) -> str:  # noqa: ANN001 - Page
-    """The body as MkDocs renders it: MkDocs drops the newlines that follow the front-matter."""
-    return page.body.lstrip("\n") if page.has_front_matter else page.body
-
-
-def _text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _is_symlinked(source: Path, docs_dir: Path) -> bool:

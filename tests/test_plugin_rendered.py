@@ -129,8 +129,8 @@ def test_template_changed_after_clean_builds_is_caught(tmp_path: Path, rebuilds:
     assert "secret.marking" in log
 
 
-def test_background_check_reads_the_written_page_and_reports_what_it_found(tmp_path: Path) -> None:
-    """The second process checks the file as written (its stamp aside), and answers in finish()."""
+def test_background_check_reads_the_written_page_stamps_it_and_reports_what_it_found(tmp_path: Path) -> None:
+    """The second process checks the file as written, stamps a clean one, and answers in finish()."""
     from mkdocs_govgate.htmlscan import BackgroundScan, RenderedScanner  # noqa: PLC0415
     from mkdocs_govgate.rules import RuleEngine  # noqa: PLC0415
 
@@ -140,15 +140,17 @@ def test_background_check_reads_the_written_page_and_reports_what_it_found(tmp_p
     content = "<p>正文。</p>"
     scanner.scanned.update({"a.md": content, "b.md": content})
     stamp = '<meta name="govgate-source" content="a.md">'
-    page = "<html><head>{stamp}</head><body>\n<ul>\n<li>导航</li>\n{extra}</ul>\n<div>{content}</div></body></html>"
-    (tmp_path / "a.html").write_text(page.format(stamp=stamp, extra="", content=content), encoding="utf-8")
-    (tmp_path / "b.html").write_text(page.format(stamp="", extra=f"<li>{SECRET}</li>\n", content=content),
-                                     encoding="utf-8")
+    page = "<html><head><title>页</title></head><body>\n<ul>\n<li>导航</li>\n{extra}</ul>\n<div>{content}</div></body></html>"
+    (tmp_path / "a.html").write_text(page.format(extra="", content=content), encoding="utf-8")
+    (tmp_path / "b.html").write_text(page.format(extra=f"<li>{SECRET}</li>\n", content=content), encoding="utf-8")
     background = BackgroundScan(scanner, {"a.md": (str(tmp_path / "a.html"), [], stamp),
-                                          "b.md": (str(tmp_path / "b.html"), [], ""),
+                                          "b.md": (str(tmp_path / "b.html"), [], stamp),
                                           "gone.md": (str(tmp_path / "never-written.html"), [], "")})
     assert background.page("a.md") and background.page("b.md") and background.page("gone.md")
     assert not background.page("unknown.md")     # the plugin checks such a page itself
     findings, stats, proved = background.finish()
     assert [(f.path, f.rule) for f in findings] == [("b.md", "secret.marking")]
     assert stats["pages_fully_rescanned"] == 1 and len(proved) == 1
+    assert (tmp_path / "a.html").read_text(encoding="utf-8") == page.format(extra="", content=content).replace(
+        "</head>", stamp + "</head>")
+    assert stamp not in (tmp_path / "b.html").read_text(encoding="utf-8")   # a refused page is not vouched for

@@ -15,7 +15,7 @@ from ..i18n import Msg
 from ..page import Page, Signoff
 from ..pool import start_child
 from ..roster import Roster
-from .cache import DEFAULT_CACHE_DIR, ResultCache, cache_key, git_blob_id
+from .cache import DEFAULT_CACHE_DIR, ResultCache, cache_key
 from .gitobjects import ensure_full_history, head_commit, repo_toplevel, run_git
 from .history import VERIFIER_VERSION, HistoryEvidence
 from .inline import InlineEvidence
@@ -64,7 +64,7 @@ class CachedHistoryEvidence:
 
     def __call__(self, page: Page, signoff: Signoff) -> list[Msg]:
         repo_path = self.docs_prefix + page.path
-        blob = git_blob_id(page.raw)
+        blob = page.blob_id
         entry = signoff_key(signoff)
         cached = self.cache.lookup(repo_path, blob, entry)
         if cached is not None:
@@ -87,7 +87,7 @@ class CachedHistoryEvidence:
         """
         todo = []
         for page in pages:
-            repo_path, blob = self.docs_prefix + page.path, git_blob_id(page.raw)
+            repo_path, blob = self.docs_prefix + page.path, page.blob_id
             todo.extend((page, signoff, (repo_path, blob, signoff_key(signoff))) for signoff in page.signoffs
                         if self.cache.lookup(repo_path, blob, signoff_key(signoff)) is None)
         if len(todo) < PREFILL_MIN or self._history is not None:

@@ -27,10 +27,6 @@ def cache_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
-def git_blob_id(data: bytes) -> str:
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-
-
 def entry_id(entry: str) -> str:
     """An entry's key (every field, the signature too) by its hash: 5,000 pages' keys would take tens of MB."""
     return hashlib.sha256(entry.encode("utf-8", "surrogatepass")).hexdigest()

@@ -86,7 +86,7 @@ class HistoryEvidence:
                     if blob is not None:
                         blobs.setdefault(blob, path)
         # Workers read the objects themselves (parallel.py): the raw history never passes through here.
-        versions, checked = parallel.parse_and_verify(self.repo_root, [(path, oid) for oid, path in sorted(blobs.items())],
+        versions, checked = parallel.parse_and_verify(self.repo_root, sorted((path, oid) for oid, path in blobs.items()),
                                                       sorted(commits))
         self._versions.update(versions)
         for oid, (commit, signer) in checked.items():

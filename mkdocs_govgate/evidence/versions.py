@@ -190,47 +190,64 @@ def _read_written_by_approve(front: str, body: str) -> PageVersion | None:
     end = next((i for i in range(start + 1, len(lines)) if _TOP_KEY.match(lines[i])), len(lines))
     if any(line.startswith("signoffs") for line in lines[end:]):
         return None
-    entries: list[dict[str, str]] = []
-    i = start + 1
-    while i < end:
+    # Entries: each from its "  - stage: " line to the next.  Before the first, only blank lines.
+    item_lines = [i for i in range(start + 1, end) if lines[i].startswith(_ITEM_START)]
+    first = item_lines[0] if item_lines else end
+    if any(lines[i].strip() for i in range(start + 1, first)):
+        return None
+    keys = []
+    for begin, stop in zip(item_lines, [*item_lines[1:], end], strict=True):
+        key = _entry_block_key("\n".join(lines[begin:stop]))
+        if key is None:
+            return None
+        keys.append(key)
+    rest = "\n".join(lines[:start] + lines[end:])
+    return PageVersion(tuple(keys), _text_hash(rest, body))
+
+
+_ITEM_START = "  - stage: "
+
+
+@functools.lru_cache(maxsize=4096)   # versions are read page by page (history.py)
+def _entry_block_key(block: str) -> str | None:
+    """The key of one entry as `govgate approve` writes it, or None if any line has another shape.
+
+    Remembered by its text: a page's history repeats each entry in every later version."""
+    entry: dict[str, str] = {}
+    lines = block.split("\n")
+    item = _ITEM.match(lines[0])
+    value = _scalar(item.group(2)) if item else None
+    if value is None:
+        return None
+    entry["stage"] = value
+    i = 1
+    while i < len(lines):
         line = lines[i]
         if not line.strip() or line.lstrip().startswith("#"):
-            if line.strip() and not entries:
-                return None
-            i += 1
-            continue
-        item = _ITEM.match(line)
-        if item and len(item.group(1)) == 2:
-            value = _scalar(item.group(2))
-            if value is None:
-                return None
-            entries.append({"stage": value})
             i += 1
             continue
         field = _FIELD.match(line)
-        if not field or not entries or len(field.group(1)) != 4 or field.group(2) in entries[-1]:
+        if not field or len(field.group(1)) != 4 or field.group(2) in entry:
             return None
         name, raw = field.group(2), field.group(3)
         if name == "signature":
             if raw != "|":
                 return None
-            block = []
+            block_lines = []
             i += 1
-            while i < end and lines[i].startswith("      ") and lines[i].strip():
-                block.append(lines[i][6:])
+            while i < len(lines) and lines[i].startswith("      ") and lines[i].strip():
+                block_lines.append(lines[i][6:])
                 i += 1
-            if not block or any(b != b.rstrip() or b.startswith(" ") for b in block):
+            if not block_lines or any(b != b.rstrip() or b.startswith(" ") for b in block_lines):
                 return None
-            entries[-1][name] = "\n".join(block) + "\n"
+            entry[name] = "\n".join(block_lines) + "\n"
             continue
         value = raw if name in ("at", "digest") else _scalar(raw)
         if value is None or (name == "at" and not _AT.match(raw)) or (name == "digest" and not _DIGEST.match(raw)):
             return None
-        entries[-1][name] = value
+        entry[name] = value
         i += 1
-    keys = tuple(entry_key(*(entry.get(name) for name in _ENTRY_FIELDS)) for entry in entries)
-    rest = "\n".join(lines[:start] + lines[end:])
-    return PageVersion(keys, _text_hash(rest, body))
+    return entry_key(*(entry.get(name) for name in _ENTRY_FIELDS))
 
 
 def _text_hash(front_without_signoffs: str, body: str) -> str:
