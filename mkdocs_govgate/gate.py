@@ -140,7 +140,10 @@ class Gate:
         # sign-offs verified in a child process while this one checks the attachments
         evidence_ready = self._prefill_evidence([p.page for p in prepared if p.page is not None])
         linked = {f for p in prepared if p.digest for f in p.digest.files}
-        for findings in self._map(lambda rel: self.check_file(rel, rel in linked), sorted(other_paths), workers):
+        # lean: attachments are read in workers even for a small site, so their parsers (PDF, Office:
+        # ~40 MB) never load into the build's process
+        for findings in self._map(lambda rel: self.check_file(rel, rel in linked), sorted(other_paths), workers,
+                                  min_items=None if keep_sources else 1):
             report.findings.extend(findings)
         if evidence_ready is not None:
             evidence_ready()
@@ -159,10 +162,11 @@ class Gate:
             verifier = getattr(verifier, "inner", None)     # wrappers such as VoidedByRetraction
         return verifier.prefill(pages) if verifier is not None else None
 
-    def _map(self, task: Callable[[str], T], items: list[str], workers: int | None) -> list[T]:
+    def _map(self, task: Callable[[str], T], items: list[str], workers: int | None,
+             min_items: int | None = None) -> list[T]:
         cache = getattr(self.rules, "cache", None)
         return parallel_map(task, items, workers=workers, harvest=cache.take_fresh if cache else None,
-                            merge=cache.merge if cache else None)
+                            merge=cache.merge if cache else None, min_items=min_items)
 
     def release_evidence(self) -> None:
         """Close the evidence verifier (it writes its cache) and let it go: a build needs it only while checking."""

@@ -12,24 +12,20 @@ import hashlib
 import struct
 from dataclasses import dataclass
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-
 from ..i18n import Msg
 
 MAGIC = b"SSHSIG"
 ARMOR_BEGIN = "-----BEGIN SSH SIGNATURE-----"
 ARMOR_END = "-----END SSH SIGNATURE-----"
 HASHES = {"sha256": hashlib.sha256, "sha512": hashlib.sha512}
+# key type → (curve name in the key, cryptography's curve, hash); names only: `cryptography` (7 MB) is
+# imported when a signature is first checked, which a build with a warm cache never does
 _ECDSA = {
-    "ecdsa-sha2-nistp256": (b"nistp256", ec.SECP256R1(), hashes.SHA256()),
-    "ecdsa-sha2-nistp384": (b"nistp384", ec.SECP384R1(), hashes.SHA384()),
-    "ecdsa-sha2-nistp521": (b"nistp521", ec.SECP521R1(), hashes.SHA512()),
+    "ecdsa-sha2-nistp256": (b"nistp256", "SECP256R1", "SHA256"),
+    "ecdsa-sha2-nistp384": (b"nistp384", "SECP384R1", "SHA384"),
+    "ecdsa-sha2-nistp521": (b"nistp521", "SECP521R1", "SHA512"),
 }
-_RSA_SIG = {"rsa-sha2-256": hashes.SHA256(), "rsa-sha2-512": hashes.SHA512()}
+_RSA_SIG = {"rsa-sha2-256": "SHA256", "rsa-sha2-512": "SHA512"}
 MIN_RSA_BITS = 2048
 
 
@@ -158,6 +154,12 @@ def verify(signature: SshSignature, message: bytes, namespace: str) -> bytes:
     data = signed_data(message, namespace, signature.hash_algorithm)
     key_reader = _Reader(signature.public_key)
     key_type = key_reader.string().decode("ascii", errors="replace")
+    from cryptography.exceptions import InvalidSignature  # noqa: PLC0415 - see _ECDSA
+    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature  # noqa: PLC0415
+
     try:
         if key_type == "ssh-ed25519":
             raw = key_reader.string()
@@ -166,7 +168,8 @@ def verify(signature: SshSignature, message: bytes, namespace: str) -> bytes:
                 raise _fail("Ed25519 签名格式错误", "malformed Ed25519 signature")
             Ed25519PublicKey.from_public_bytes(raw).verify(signature.sig_bytes, data)
         elif key_type in _ECDSA:
-            curve_name, curve, hash_algo = _ECDSA[key_type]
+            curve_name, curve_class, hash_name = _ECDSA[key_type]
+            curve, hash_algo = getattr(ec, curve_class)(), getattr(hashes, hash_name)()
             if key_reader.string() != curve_name or signature.sig_format != key_type:
                 raise _fail("ECDSA 签名曲线不符", "ECDSA signature curve mismatch")
             point = key_reader.string()
@@ -185,7 +188,7 @@ def verify(signature: SshSignature, message: bytes, namespace: str) -> bytes:
             if n.bit_length() < MIN_RSA_BITS:
                 raise _fail(f"RSA 密钥太短（{n.bit_length()} 位）", f"RSA key too short ({n.bit_length()} bits)")
             public_rsa = rsa.RSAPublicNumbers(e, n).public_key()
-            public_rsa.verify(signature.sig_bytes, data, padding.PKCS1v15(), _RSA_SIG[signature.sig_format])
+            public_rsa.verify(signature.sig_bytes, data, padding.PKCS1v15(), getattr(hashes, _RSA_SIG[signature.sig_format])())
         else:
             raise _fail(f"不支持的 SSH 密钥类型 {key_type}", f"unsupported SSH key type {key_type}")
     except InvalidSignature:
