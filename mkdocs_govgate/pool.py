@@ -9,11 +9,12 @@ where fork is unavailable) everything runs in this process: starting workers cos
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -77,42 +78,75 @@ def in_child(task: Callable[[], R]) -> R:
     return start_child(task)()
 
 
-def start_child(task: Callable[[], R]) -> Callable[[], R]:
-    """Start ``task()`` in a forked process now; the returned function waits for its result.
+class Child(Generic[R]):
+    """``task()`` started in a forked process (start_child); calling this waits for its result.
 
-    Without fork, ``task`` runs when the result is asked for.
+    Without fork, ``task`` runs when the result is asked for.  ``cancel()`` stops a child whose
+    result nobody will ask for (a failed build): it would otherwise wait forever to hand it over.
     """
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return task
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
 
-    def run() -> None:
-        try:
-            outcome: tuple[bool, Any] = (True, task())
-        except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
-            outcome = (False, exc)
-        try:
-            send.send(outcome)
-        except Exception as exc:  # noqa: BLE001 - e.g. an exception that does not pickle
-            send.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    def __init__(self, task: Callable[[], R]):
+        self._task: Callable[[], R] | None = task
+        self._process: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+
+        def run() -> None:
+            try:
+                outcome: tuple[bool, Any] = (True, task())
+            except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+                outcome = (False, exc)
+            try:
+                send.send(outcome)
+            except Exception as exc:  # noqa: BLE001 - e.g. an exception that does not pickle
+                send.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+            send.close()
+
+        self._task = None
+        self._process = context.Process(target=run, name="govgate-child")
+        self._process.start()
         send.close()
+        _running.add(self)
 
-    process = context.Process(target=run, name="govgate-child")
-    process.start()
-    send.close()
-
-    def result() -> R:
+    def __call__(self) -> R:
+        if self._task is not None:
+            return self._task()
+        if self._process is None:
+            raise RuntimeError("the worker process was stopped before it answered")
         try:
-            ok, value = receive.recv()
+            ok, value = self._receive.recv()
         except EOFError:
-            process.join()
-            raise RuntimeError(f"a worker process stopped unexpectedly (exit code {process.exitcode})") from None
+            self._process.join()
+            raise RuntimeError(f"a worker process stopped unexpectedly (exit code {self._process.exitcode})") from None
         finally:
-            receive.close()
-        process.join()
+            self._release()
         if not ok:
             raise value
         return value
 
-    return result
+    def cancel(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._release()
+
+    def _release(self) -> None:
+        self._receive.close()
+        self._process.join()
+        self._process = None
+        _running.discard(self)
+
+
+_running: set[Child] = set()
+
+
+@atexit.register   # registered after multiprocessing's own exit hook, so it runs first: no join of a stuck child
+def _cancel_running() -> None:
+    for child in list(_running):
+        child.cancel()
+
+
+def start_child(task: Callable[[], R]) -> Child[R]:
+    """Start ``task()`` in a forked process now; calling the result waits for it."""
+    return Child(task)

@@ -1,8 +1,9 @@
 """Cache of verification results: a build where nothing changed skips history entirely.
 
 Results are keyed by HEAD's commit id (which fixes all history), the trust store's tree id
-at HEAD, the pinned trust root and the verifier version; signature checks of single
-commits are keyed by commit id and reused when HEAD moves.  The file is JSON under
+at HEAD, the pinned trust root and the verifier version: any new commit means verifying
+again (a page's verdict depends on its whole history and on today's trust store, e.g. a key
+marked compromised later).  The file is JSON under
 ``.govgate-cache/`` (configurable).  A file that does not parse or does not have exactly
 the expected shape is ignored and rewritten, never trusted.  The cache directory must be
 as trustworthy as the checkout itself: in CI do not restore it from untrusted branches.
@@ -37,7 +38,6 @@ class ResultCache:
         self.path = folder / CACHE_FILE
         self.key = key
         self.pages: dict[str, dict] = {}       # repo path → {"blob": oid, "entries": {entry key: [[zh, en], …]}}
-        self.signatures: dict[str, str | list[str]] = {}   # commit id → signer key | [zh, en] problem
         self.hit = False
         self.dirty = False
         self._loaded = False     # read on first use: a hook that judges no sign-off never parses the file
@@ -52,7 +52,6 @@ class ResultCache:
             return
         if not _well_formed(data):
             return
-        self.signatures = data["signatures"]
         if data["key"] == self.key:
             self.pages = data["pages"]
             self.hit = True
@@ -76,7 +75,7 @@ class ResultCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        data = {"key": self.key, "pages": self.pages, "signatures": self.signatures}
+        data = {"key": self.key, "pages": self.pages}
         with contextlib.suppress(OSError):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".evidence.", suffix=".tmp")
@@ -95,15 +94,12 @@ def _is_msg_list(value: object) -> bool:
 
 
 def _well_formed(data: object) -> bool:
-    if not isinstance(data, dict) or set(data) != {"key", "pages", "signatures"} or not isinstance(data["key"], str):
+    if not isinstance(data, dict) or set(data) != {"key", "pages"} or not isinstance(data["key"], str):
         return False
-    pages, signatures = data["pages"], data["signatures"]
-    if not isinstance(pages, dict) or not isinstance(signatures, dict):
+    pages = data["pages"]
+    if not isinstance(pages, dict):
         return False
-    for page in pages.values():
-        if not (isinstance(page, dict) and set(page) == {"blob", "entries"} and isinstance(page["blob"], str)
-                and isinstance(page["entries"], dict)
-                and all(isinstance(k, str) and _is_msg_list(v) for k, v in page["entries"].items())):
-            return False
-    return all(isinstance(k, str) and (isinstance(v, str) or (isinstance(v, list) and len(v) == 2
-               and all(isinstance(t, str) for t in v))) for k, v in signatures.items())
+    return all(isinstance(page, dict) and set(page) == {"blob", "entries"} and isinstance(page["blob"], str)
+               and isinstance(page["entries"], dict)
+               and all(isinstance(k, str) and _is_msg_list(v) for k, v in page["entries"].items())
+               for page in pages.values())
