@@ -16,7 +16,7 @@ from .findings import Finding, Severity
 from .i18n import Msg
 from .links import is_page_path
 from .page import Page
-from .pool import parallel_map
+from .pool import parallel_map, start_child
 from .report import PageResult, Report
 from .retirement import Retirement, retirement
 from .site import SiteConfig, Trust, load_trust
@@ -46,6 +46,67 @@ class Prepared:
     digest: PageDigest | None = None
     rule_findings: list[Finding] = field(default_factory=list)
     error: GateError | None = None
+
+
+class SiteCheck:
+    """A site check under way (Gate.start_site_check): pages read, digested and scanned; attachments
+    and sign-offs possibly still being checked in other processes.  ``report()`` waits for them."""
+
+    def __init__(self, gate: Gate, prepared: list[Prepared], files_ready: Callable[[], tuple[list[Finding], dict]],
+                 evidence_ready: Callable[[], None] | None, keep_sources: bool):
+        self.gate = gate
+        self.prepared = prepared
+        self._files_ready: Callable[[], tuple[list[Finding], dict]] | None = files_ready
+        self._evidence_ready = evidence_ready
+        self._keep_sources = keep_sources
+        self._report: Report | None = None
+
+    def preliminary(self) -> Report:
+        """What is known before sign-offs are judged: each page's input and content findings and whether
+        it is retired (from its front-matter), no verdicts; no attachment findings yet."""
+        report = Report()
+        for prepared in self.prepared:
+            if prepared.page is None or prepared.digest is None:
+                assert prepared.error is not None
+                report.pages.append(PageResult(prepared.path, None, [error_finding(prepared.error, prepared.path)]))
+                continue
+            findings = [error_finding(p, prepared.path) for p in prepared.digest.problems] + prepared.rule_findings
+            report.pages.append(PageResult(prepared.path, None, findings, prepared.digest, prepared.page,
+                                           retirement(prepared.page.meta, self.gate.today)))
+        return report
+
+    def report(self) -> Report:
+        if self._report is None:
+            report = Report()
+            try:
+                assert self._files_ready is not None
+                found, fresh = self._files_ready()
+                self._files_ready = None
+                report.findings.extend(found)
+                cache = getattr(self.gate.rules, "cache", None)
+                if cache is not None:
+                    cache.merge(fresh)
+                if self._evidence_ready is not None:
+                    self._evidence_ready()
+                    self._evidence_ready = None
+            except BaseException:
+                self.cancel()
+                raise
+            report.pages = [self.gate._finish(p) for p in self.prepared]
+            if not self._keep_sources:
+                for result in report.pages:
+                    if result.page is not None:
+                        result.page.meta_lines = {}
+            self._report = report
+        return self._report
+
+    def cancel(self) -> None:
+        """Stop what still runs elsewhere (a failed build will not ask for the report)."""
+        for child in (self._files_ready, self._evidence_ready):
+            cancel = getattr(child, "cancel", None)
+            if cancel is not None:
+                cancel()
+        self._files_ready = self._evidence_ready = None
 
 
 def error_finding(error: GateError, path: str = "", rule: str = "input.error", category: str = "input") -> Finding:
@@ -134,25 +195,30 @@ class Gate:
         bytes, text, YAML tree and body once scanned (Page.release_sources) and its key lines once judged;
         its front-matter and sign-offs stay.
         """
-        report = Report()
+        return self.start_site_check(page_paths, other_paths, workers=workers, keep_sources=keep_sources).report()
+
+    def start_site_check(self, page_paths: Iterable[str], other_paths: Iterable[str], *, workers: int | None = None,
+                         keep_sources: bool = True, background: bool = False) -> SiteCheck:
+        """check_site in two steps: pages are parsed, digested and scanned now; sign-offs are verified
+        (a large site: in a child process) and attachments checked when ``report()`` is asked for, or,
+        ``background``, in child processes from now on while the caller goes on (MkDocs renders)."""
         prepare = self._prepare if keep_sources else self._prepare_lean
         prepared = self._map(prepare, sorted(page_paths), workers)
-        # sign-offs verified in a child process while this one checks the attachments
         evidence_ready = self._prefill_evidence([p.page for p in prepared if p.page is not None])
         linked = {f for p in prepared if p.digest for f in p.digest.files}
+        others = sorted(other_paths)
         # lean: attachments are read in workers even for a small site, so their parsers (PDF, Office:
         # ~40 MB) never load into the build's process
-        for findings in self._map(lambda rel: self.check_file(rel, rel in linked), sorted(other_paths), workers,
-                                  min_items=None if keep_sources else 1):
-            report.findings.extend(findings)
-        if evidence_ready is not None:
-            evidence_ready()
-        report.pages = [self._finish(p) for p in prepared]
-        if not keep_sources:
-            for result in report.pages:
-                if result.page is not None:
-                    result.page.meta_lines = {}
-        return report
+        min_items = None if keep_sources else 1
+
+        def check_files() -> tuple[list[Finding], dict]:
+            found = self._map(lambda rel: self.check_file(rel, rel in linked), others, workers, min_items=min_items)
+            cache = getattr(self.rules, "cache", None)
+            return [f for findings in found for f in findings], cache.take_fresh() if cache is not None else {}
+
+        files_ready: Callable[[], tuple[list[Finding], dict]] = start_child(check_files) if background and others \
+            else check_files
+        return SiteCheck(self, prepared, files_ready, evidence_ready, keep_sources)
 
     def _prefill_evidence(self, pages: list[Page]) -> Callable[[], None] | None:
         """Let the history verifier answer for the whole site at once, in its own process (evidence/__init__.py);

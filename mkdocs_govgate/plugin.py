@@ -29,7 +29,7 @@ from .banner import draft_banner
 from .engines import build_gate
 from .errors import GateError
 from .findings import Finding
-from .gate import Gate, symlink_finding
+from .gate import Gate, SiteCheck, symlink_finding
 from .htmlscan import BackgroundScan, RenderedScanner
 from .i18n import Msg
 from .page import text_hash
@@ -102,6 +102,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     def _reset(self) -> None:
         """Per-build state: `mkdocs serve` keeps this instance across rebuilds."""
         self.gate: Gate | None = None
+        self.site_check: SiteCheck | None = None      # fail mode: judged in on_env (on_files says why)
+        self.symlinks: list[Finding] = []
         self.scanner: RenderedScanner | None = None
         self.background: BackgroundScan | None = None
         self.timer = EventTimer()     # GOVGATE_PROFILE=path.json: time per event handler
@@ -190,18 +192,40 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 others.append(file.src_uri)
         # MkDocs lists dot-files (excluded); add any it left out so each is reported once.
         others.extend(p.relative_to(docs_dir).as_posix() for p in docs_dir.rglob(".meta.yml"))
-        # Memory: MkDocs holds the site too, so the report keeps only what the build still needs.
-        self.report = self.gate.check_site(pages, sorted(set(others)), keep_sources=False)
+        self.symlinks = symlinks
+        # Fail mode outside `mkdocs serve`: what is left to decide about sign-offs and attachments is only
+        # "publish or stop", so they are checked in other processes while MkDocs reads and renders the
+        # pages, and judged in on_env, before anything is written.  Whatever already blocks (unreadable
+        # pages, content findings) stops the build here, with every other reason (the check is finished
+        # first).  Memory: MkDocs holds the site too, so pages keep only what the build needs.
+        defer = self.config.on_unapproved == "fail" and not self.preview
+        self.site_check = self.gate.start_site_check(pages, sorted(set(others)), keep_sources=False, background=defer)
+        if defer:
+            self._use(self.site_check.preliminary())
+            if not self.report.blocking:
+                self._exclude(files, {p.path for p in self.report.pages if p.retired}, only_theirs=True)
+                return files
+        self._finish_check()
+        self._decide(files)
+        return files
+
+    def _finish_check(self) -> None:
+        """The complete report: waits for sign-offs and attachments checked elsewhere."""
+        assert self.site_check is not None and self.gate is not None
+        site_check, self.site_check = self.site_check, None
+        self._use(site_check.report())
         self.gate.release_evidence()   # history index and signatures: not needed for the rest of the build
-        self.report.findings.extend(symlinks)
+
+    def _use(self, report: Report) -> None:
+        self.report = report
+        self.report.findings.extend(self.symlinks)
         self.results = {p.path: p for p in self.report.pages}
         for result in self.report.pages:
             if result.page is not None:   # on_page_markdown compares the rendered Markdown with this hash
                 self.approved_markdown[result.path] = result.page.markdown_hash
-        self._decide(files)
-        return files
 
-    def _decide(self, files: Files) -> None:
+    def _decide(self, files: Files | None) -> None:
+        """Stop the build, or leave pages out (``files`` None: on_env, where they were left out already)."""
         retired = {p.path for p in self.report.pages if p.retired}
         unapproved = {p.path for p in self.report.pages if not p.approved} | retired
         findings = self.report.publishable_findings()
@@ -223,9 +247,19 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             if blocking:
                 self._abort(Msg(f"{len({f.path for f in blocking})} 个文件未获准发布",
                                 f"{len({f.path for f in blocking})} file(s) are not cleared for publication"), blocking)
-            self._exclude(files, retired, only_theirs=True)
-            return
-        self._exclude(files, unapproved)
+            if files is not None:
+                self._exclude(files, retired, only_theirs=True)
+        else:
+            assert files is not None
+            self._exclude(files, unapproved)
+        self._log_retired()
+
+    def _log_retired(self) -> None:
+        retired = [p for p in self.report.pages if p.retired]
+        if retired:
+            log.info(Msg(f"{len(retired)} 个页面已撤下或过期，不予发布：", f"{len(retired)} page(s) withdrawn or expired "
+                            "were left out:").render(self.lang) + "\n" + "\n".join(
+                f"  {p.path}: {p.retired.kind} {p.retired.reason}".rstrip() for p in retired))
 
     def _exclude(self, files: Files, left_out_pages: set[str], only_theirs: bool = False) -> None:
         """Publish approved pages, the files they link and declared assets; nothing else.
@@ -250,11 +284,6 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 continue
             file.inclusion = InclusionLevel.EXCLUDED
             left_out.append(file.src_uri)
-        retired = [p for p in self.report.pages if p.retired]
-        if retired:
-            log.info(Msg(f"{len(retired)} 个页面已撤下或过期，不予发布：", f"{len(retired)} page(s) withdrawn or expired "
-                            "were left out:").render(self.lang) + "\n" + "\n".join(
-                f"  {p.path}: {p.retired.kind} {p.retired.reason}".rstrip() for p in retired))
         if left_out and not only_theirs:
             log.info(Msg(f"以下 {len(left_out)} 个文件未获准发布，已排除：",
                          f"{len(left_out)} file(s) not cleared for publication were left out:")
@@ -328,7 +357,11 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
 
     @_fail_closed
     def on_env(self, env, *, config, files: Files):
-        """Last point before MkDocs writes: rendered text of every page (macros, snippets, attr_list …)."""
+        """Last point before MkDocs writes: the deferred check's verdict, then the rendered text of every
+        page (macros, snippets, attr_list …)."""
+        if self.site_check is not None:
+            self._finish_check()
+            self._decide(None)
         if self.gate is None or self.scanner is None:
             return env
         # Each page's rendered content, scanned whole once (on all cores for a large site; never
@@ -422,6 +455,12 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if self.background is not None:
             self.background.stop()
             self.background = None
+        if self.site_check is not None:
+            try:     # the audit report of a failed build still names every page's verdict
+                self._finish_check()
+            except Exception as exc:  # noqa: BLE001 - the build is failing anyway; keep cleaning up
+                log.error(f"govgate: {exc}")
+                self.site_check = None
         if self.gate is not None:
             self.gate.close()
         self._write_profile()

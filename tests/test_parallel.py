@@ -115,3 +115,29 @@ def test_gate_errors_cross_process_boundaries_intact() -> None:
     assert (copy.message, copy.path, copy.line, copy.column, copy.hint) == \
            (error.message, error.path, error.line, error.column, error.hint)
     assert copy.render("en") == error.render("en")
+
+
+def test_a_child_answers_raises_or_is_cancelled() -> None:
+    assert pool.start_child(lambda: "答复")() == "答复"
+
+    def fail() -> None:
+        raise GateError(Msg("历史不完整", "history is incomplete"), "a.md")
+
+    with pytest.raises(GateError, match="history is incomplete"):
+        pool.start_child(fail)()
+    big = pool.start_child(lambda: b"x" * (8 << 20))    # more than a pipe holds: it waits to hand it over
+    big.cancel()
+    with pytest.raises(RuntimeError, match="stopped before it answered"):
+        big()
+
+
+def test_a_process_never_asking_for_its_child_s_answer_still_exits(tmp_path: Path) -> None:
+    """A build that fails while a child still works must end, not wait for that child forever."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    script = ("from mkdocs_govgate import pool\n"
+              "child = pool.start_child(lambda: b'x' * (8 << 20))\n"
+              "raise SystemExit(3)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=120)
+    assert result.returncode == 3

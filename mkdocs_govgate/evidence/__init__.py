@@ -111,6 +111,7 @@ class CachedHistoryEvidence:
                 else:
                     self.cache.store(*key, answer)
 
+        join.cancel = answers.cancel  # type: ignore[attr-defined]   # SiteCheck.cancel: a failed build
         return join
 
     def close(self) -> None:
