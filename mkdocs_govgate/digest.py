@@ -10,6 +10,7 @@ own, and including them would void this page whenever a neighbour changes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -51,10 +52,15 @@ class PageDigest:
     problems: list[GateError] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=8)   # one docs_dir per site; resolving it costs a system call per folder level
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
+
+
 def compute_digest(page: Page, docs_dir: Path, use_directory_urls: bool = True) -> PageDigest:
     """Digest of ``page``; unresolvable attachments are problems (the page cannot be approved)."""
     result = PageDigest("")
-    docs_root = docs_dir.resolve()
+    docs_root = _resolved(docs_dir)
     for link in local_links(page.path, page.body, page.body_line, use_directory_urls):
         if link.escapes:
             result.problems.append(GateError(
