@@ -256,10 +256,16 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
 
     def _log_retired(self) -> None:
         retired = [p for p in self.report.pages if p.retired]
-        if retired:
-            log.info(Msg(f"{len(retired)} 个页面已撤下或过期，不予发布：", f"{len(retired)} page(s) withdrawn or expired "
-                            "were left out:").render(self.lang) + "\n" + "\n".join(
-                f"  {p.path}: {p.retired.kind} {p.retired.reason}".rstrip() for p in retired))
+        if not retired:
+            return
+        unverified = Msg("（撤稿记录未经验证：不是名册中的人签名所作）", " (withdrawal record not verified: no roster "
+                         "member's signature)").render(self.lang)
+        lines = [f"  {p.path}: {p.retired.kind} {p.retired.reason}".rstrip()
+                 + (unverified if p.retired.verified is False else "") for p in retired]
+        # an unverified record still takes the page offline; someone should confirm who did it
+        level = logging.WARNING if any(p.retired.verified is False for p in retired) else logging.INFO
+        log.log(level, Msg(f"{len(retired)} 个页面已撤下或过期，不予发布：", f"{len(retired)} page(s) withdrawn or "
+                           "expired were left out:").render(self.lang) + "\n" + "\n".join(lines))
 
     def _exclude(self, files: Files, left_out_pages: set[str], only_theirs: bool = False) -> None:
         """Publish approved pages, the files they link and declared assets; nothing else.

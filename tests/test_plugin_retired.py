@@ -80,3 +80,16 @@ def test_unapproved_pages_still_fail_the_build_beside_a_retired_one(tmp_path) ->
     result = site.build()
     assert result.returncode != 0
     assert "new.md" in result.stderr and "leak.md" not in result.stderr
+
+
+@pytest.mark.parametrize("retire, unverified", [(RETIREMENTS[0], True), (RETIREMENTS[2], False)],
+                         ids=["hand-written-withdrawal", "expired"])
+def test_build_log_warns_of_a_withdrawal_record_nobody_verifiably_made(tmp_path, retire: dict,
+                                                                         unverified: bool) -> None:
+    site = retired_site(tmp_path / "root", "fail", retire)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  leak.md"))
+    assert ("撤稿记录未经验证" in lines[at]) is unverified
+    assert lines[at - 1].startswith("WARNING" if unverified else "INFO"), lines[at - 1]
