@@ -116,6 +116,7 @@ class ScanCache:
     def merge(self, fresh: dict[str, list]) -> None:
         if fresh:
             self.results.update(fresh)
+            self._fresh.update(fresh)     # fresh here too: a worker with workers of its own hands them on
             self.dirty = True
 
     def is_clean(self, key: str) -> bool:

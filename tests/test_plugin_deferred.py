@@ -90,3 +90,17 @@ def test_the_build_and_govgate_check_agree_on_what_blocks(site: Site) -> None:
     assert build.returncode != 0 and check.returncode != 0
     for output in (build.stderr, check.stdout + check.stderr):
         assert "files/annex.txt" in output and "pii.mobile" in output
+
+
+def test_a_build_leaves_every_scan_result_for_the_next_check(site: Site) -> None:
+    """Attachments checked in the deferred process (and its workers) are remembered like everything else."""
+    annexed_site(site, "附件\n县应急管理局关于做好防汛工作的通知。\n")
+    site.write("content/files/annex2.txt", "附件二\n防汛物资清单。\n")
+    site.page("notice2.md", "# 通知二\n\n[附件二](files/annex2.txt)\n")
+    site.approve("notice2.md")
+    assert site.build().returncode == 0
+    scans = next(site.root.rglob(".govgate-cache/scans.json"))
+    after_build = set(json.loads(scans.read_text(encoding="utf-8"))["results"])
+    check = site.govgate("check")
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert set(json.loads(scans.read_text(encoding="utf-8"))["results"]) == after_build   # nothing scanned again
