@@ -52,13 +52,17 @@ def findings_site(root: Path) -> Site:
     return site
 
 
-def run(site: Site, cache: Path, workers: int) -> Report:
+def run(site: Site, cache: Path, workers: int, deferred: bool = False) -> Report:
+    """``deferred``: the way a fail-mode build checks (lean pages, attachments in a child, judged later)."""
     config = site_from_mkdocs(None, site.root)
     config.cache_dir = cache
     gate = build_gate(config)
     try:
         pages, others, found = gate.discover()
-        report = gate.check_site(pages, others, workers=workers)
+        if deferred:
+            report = gate.start_site_check(pages, others, workers=workers, keep_sources=False, background=True).report()
+        else:
+            report = gate.check_site(pages, others, workers=workers)
         report.findings.extend(found)
         return report
     finally:
@@ -83,10 +87,12 @@ def test_parallel_report_equals_serial_and_cached(tmp_path: Path, monkeypatch: p
     parallel = run(site, tmp_path / "cache-parallel", workers=2)
     assert {int(p) for p in pids.read_text().split()} - {os.getpid()}, "no page was checked in a worker"
     cached = run(site, tmp_path / "cache-parallel", workers=2)     # every scan from the cache it filled
+    deferred = run(site, tmp_path / "cache-deferred", workers=2, deferred=True)
     for lang in ("zh", "en"):
         assert parallel.as_dict(lang) == serial.as_dict(lang)
         assert cached.as_dict(lang) == serial.as_dict(lang)
-    assert parallel.all_findings() == serial.all_findings() == cached.all_findings()
+        assert deferred.as_dict(lang) == serial.as_dict(lang)
+    assert parallel.all_findings() == serial.all_findings() == cached.all_findings() == deferred.all_findings()
     assert [p.digest.value if p.digest else None for p in parallel.pages] == \
            [p.digest.value if p.digest else None for p in serial.pages]
     rules = {f.rule for f in serial.all_findings()}
