@@ -18,12 +18,11 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from .cachefile import save_json
 from .findings import Finding, Severity
 from .i18n import Msg
 
@@ -130,16 +129,7 @@ class ScanCache:
     def save(self) -> None:
         if self.path is None or not self.dirty:
             return
-        data: dict[str, Any] = {"key": self.key, "results": self.results, "clean": sorted(self.clean)}
-        with contextlib.suppress(OSError):   # a cache that cannot be written only costs time
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".scans.", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
-                os.replace(tmp, self.path)
-            finally:
-                Path(tmp).unlink(missing_ok=True)
+        save_json(self.path, {"key": self.key, "results": self.results, "clean": sorted(self.clean)})
         self.dirty = False
 
 

@@ -22,9 +22,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ruamel.yaml import YAML
 
 from mkdocs_govgate.digest import page_digest
+from mkdocs_govgate.engines import build_gate
 from mkdocs_govgate.evidence import sshsig
 from mkdocs_govgate.evidence.inline import INLINE_NAMESPACE, payload_for
 from mkdocs_govgate.page import Page
+from mkdocs_govgate.report import Report
+from mkdocs_govgate.sitefinder import site_from_mkdocs
 
 BIN = Path(sys.executable).parent
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -217,3 +220,21 @@ def inline_signature(entry: dict) -> dict:
                           dt.datetime.fromisoformat(entry["at"]))
     blob = sshsig.key_blob_from_line(public_line(entry["by"]))
     return {"signature": sshsig.sign(private_key(entry["by"]), blob, payload, INLINE_NAMESPACE)}
+
+
+def gate_report(root: Path, cache: Path, *, workers: int | None = None, deferred: bool = False) -> Report:
+    """The site at ``root`` checked in this process as `govgate check` does it, or (``deferred``) as a
+    fail-mode build does (lean pages, attachments and sign-offs in child processes, judged later)."""
+    config = site_from_mkdocs(None, root)
+    config.cache_dir = cache
+    gate = build_gate(config)
+    try:
+        pages, others, found = gate.discover()
+        if deferred:
+            report = gate.start_site_check(pages, others, workers=workers, keep_sources=False, background=True).report()
+        else:
+            report = gate.check_site(pages, others, workers=workers)
+        report.findings.extend(found)
+        return report
+    finally:
+        gate.close()

@@ -7,15 +7,12 @@ import pickle
 from pathlib import Path
 
 import pytest
-from sitekit import Site
+from sitekit import Site, gate_report
 
 from mkdocs_govgate import pool
-from mkdocs_govgate.engines import build_gate
 from mkdocs_govgate.errors import GateError
 from mkdocs_govgate.gate import Gate
 from mkdocs_govgate.i18n import Msg
-from mkdocs_govgate.report import Report
-from mkdocs_govgate.sitefinder import site_from_mkdocs
 
 pytestmark = pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(),
                                 reason="workers are forked")
@@ -52,23 +49,6 @@ def findings_site(root: Path) -> Site:
     return site
 
 
-def run(site: Site, cache: Path, workers: int, deferred: bool = False) -> Report:
-    """``deferred``: the way a fail-mode build checks (lean pages, attachments in a child, judged later)."""
-    config = site_from_mkdocs(None, site.root)
-    config.cache_dir = cache
-    gate = build_gate(config)
-    try:
-        pages, others, found = gate.discover()
-        if deferred:
-            report = gate.start_site_check(pages, others, workers=workers, keep_sources=False, background=True).report()
-        else:
-            report = gate.check_site(pages, others, workers=workers)
-        report.findings.extend(found)
-        return report
-    finally:
-        gate.close()
-
-
 def test_parallel_report_equals_serial_and_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = findings_site(tmp_path / "site")
     monkeypatch.setattr(pool, "MIN_ITEMS", 1)
@@ -81,13 +61,13 @@ def test_parallel_report_equals_serial_and_cached(tmp_path: Path, monkeypatch: p
         return prepare(self, rel_path)
 
     monkeypatch.setattr(Gate, "_prepare", recording)
-    serial = run(site, tmp_path / "cache-serial", workers=1)
+    serial = gate_report(site.root, tmp_path / "cache-serial", workers=1)
     assert {int(p) for p in pids.read_text().split()} == {os.getpid()}
     pids.unlink()
-    parallel = run(site, tmp_path / "cache-parallel", workers=2)
+    parallel = gate_report(site.root, tmp_path / "cache-parallel", workers=2)
     assert {int(p) for p in pids.read_text().split()} - {os.getpid()}, "no page was checked in a worker"
-    cached = run(site, tmp_path / "cache-parallel", workers=2)     # every scan from the cache it filled
-    deferred = run(site, tmp_path / "cache-deferred", workers=2, deferred=True)
+    cached = gate_report(site.root, tmp_path / "cache-parallel", workers=2)     # every scan from the cache it filled
+    deferred = gate_report(site.root, tmp_path / "cache-deferred", workers=2, deferred=True)
     for lang in ("zh", "en"):
         assert parallel.as_dict(lang) == serial.as_dict(lang)
         assert cached.as_dict(lang) == serial.as_dict(lang)

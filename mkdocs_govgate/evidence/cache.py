@@ -11,13 +11,11 @@ as trustworthy as the checkout itself: in CI do not restore it from untrusted br
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from ..cachefile import save_json
 from ..i18n import Msg
 
 CACHE_FILE = "evidence.json"
@@ -75,16 +73,7 @@ class ResultCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        data = {"key": self.key, "pages": self.pages}
-        with contextlib.suppress(OSError):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".evidence.", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(data, out, ensure_ascii=False, separators=(",", ":"))
-                os.replace(tmp, self.path)
-            finally:
-                Path(tmp).unlink(missing_ok=True)
+        save_json(self.path, {"key": self.key, "pages": self.pages})
         self.dirty = False
 
 

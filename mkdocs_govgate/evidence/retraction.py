@@ -32,18 +32,16 @@ anyway; inline mode sees what the checkout holds).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-import os
 import subprocess
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..approval import Evidence, Stale
+from ..cachefile import save_json
 from ..digest import canonical_json
 from ..errors import GateError
 from ..findings import Finding, Severity
@@ -230,14 +228,8 @@ class _LedgerCache:
     def save(self, head: str, retractions: list[Retraction]) -> None:
         if self.saved == (head, retractions):
             return
-        data = {"version": self.VERSION, "head": head,
-                "retractions": [[r.commit, r.page, r.by, r.at, r.reason] for r in retractions]}
-        with contextlib.suppress(OSError):   # a cache that cannot be written only costs time
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".retractions-", suffix=".json")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(data, stream, ensure_ascii=False)
-            os.replace(temp, self.path)
+        save_json(self.path, {"version": self.VERSION, "head": head,
+                              "retractions": [[r.commit, r.page, r.by, r.at, r.reason] for r in retractions]})
 
 
 class RetractionLedger:

@@ -8,32 +8,16 @@ in-process path and with the deferred check a fail-mode build runs.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from kit import PAGE, forge
+from sitekit import gate_report
 
 from mkdocs_govgate import evidence
-from mkdocs_govgate.engines import build_gate
 from mkdocs_govgate.evidence.history import HistoryEvidence
-from mkdocs_govgate.report import Report
-from mkdocs_govgate.sitefinder import site_from_mkdocs
 
 pytestmark = pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(),
                                 reason="the child process is forked")
-
-
-def check(repo, cache: Path, deferred: bool = False) -> Report:
-    config = site_from_mkdocs(None, repo.root)
-    config.cache_dir = cache
-    gate = build_gate(config)
-    try:
-        pages, others, _ = gate.discover()
-        if deferred:
-            return gate.start_site_check(pages, others, keep_sources=False, background=True).report()
-        return gate.check_site(pages, others)
-    finally:
-        gate.close()
 
 
 def test_sign_offs_verified_in_a_child_process_are_judged_as_in_this_one(repo, tmp_path, monkeypatch) -> None:
@@ -57,13 +41,13 @@ def test_sign_offs_verified_in_a_child_process_are_judged_as_in_this_one(repo, t
 
     monkeypatch.setattr(HistoryEvidence, "__init__", recording)
     monkeypatch.setattr(evidence, "PREFILL_MIN", 10**9)
-    here = check(repo, tmp_path / "cache-here")
+    here = gate_report(repo.root, tmp_path / "cache-here")
     assert {int(p) for p in verifiers.read_text().split()} == {os.getpid()}
     verifiers.unlink()
     monkeypatch.setattr(evidence, "PREFILL_MIN", 1)
-    child = check(repo, tmp_path / "cache-child")
+    child = gate_report(repo.root, tmp_path / "cache-child")
     assert os.getpid() not in {int(p) for p in verifiers.read_text().split()}, "history was read in this process"
-    deferred = check(repo, tmp_path / "cache-deferred", deferred=True)
+    deferred = gate_report(repo.root, tmp_path / "cache-deferred", deferred=True)
 
     for lang in ("zh", "en"):
         assert child.as_dict(lang) == here.as_dict(lang) == deferred.as_dict(lang)
