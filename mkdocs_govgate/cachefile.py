@@ -8,6 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
+DEFAULT_CACHE_DIR = ".govgate-cache"     # next to mkdocs.yml (scans) or at the repository's top (evidence)
+
 
 def save_json(path: Path, data: object) -> None:
     """``data`` as compact JSON at ``path``, replaced atomically (a reader never sees half a file).

@@ -7,9 +7,9 @@ from typing import Any
 
 from . import scancache
 from .approval import Evidence
+from .cachefile import DEFAULT_CACHE_DIR
 from .errors import GateError
 from .evidence import build_verifier
-from .evidence.cache import DEFAULT_CACHE_DIR
 from .evidence.gitobjects import repo_toplevel, run_git
 from .evidence.retraction import RetractionLedger, VoidedByRetraction, WithdrawalVerifier
 from .gate import Gate

@@ -64,16 +64,7 @@ class SiteCheck:
     def preliminary(self) -> Report:
         """What is known before sign-offs are judged: each page's input and content findings and whether
         it is retired (from its front-matter), no verdicts; no attachment findings yet."""
-        report = Report()
-        for prepared in self.prepared:
-            if prepared.page is None or prepared.digest is None:
-                assert prepared.error is not None
-                report.pages.append(PageResult(prepared.path, None, [error_finding(prepared.error, prepared.path)]))
-                continue
-            findings = [error_finding(p, prepared.path) for p in prepared.digest.problems] + prepared.rule_findings
-            report.pages.append(PageResult(prepared.path, None, findings, prepared.digest, prepared.page,
-                                           retirement(prepared.page.meta, self.gate.today)))
-        return report
+        return Report([self.gate._finish(p, judge=False) for p in self.prepared])
 
     def report(self) -> Report:
         if self._report is None:
@@ -83,9 +74,8 @@ class SiteCheck:
                 found, fresh = self._files_ready()
                 self._files_ready = None
                 report.findings.extend(found)
-                cache = getattr(self.gate.rules, "cache", None)
-                if cache is not None:
-                    cache.merge(fresh)
+                if self.gate.scan_cache is not None:
+                    self.gate.scan_cache.merge(fresh)
                 if self._evidence_ready is not None:
                     self._evidence_ready()
                     self._evidence_ready = None
@@ -170,16 +160,17 @@ class Gate:
         rule_findings = self.rules.scan_page(page) if self.rules is not None else []
         return Prepared(page.path, page, digest, rule_findings)
 
-    def _finish(self, prepared: Prepared) -> PageResult:
+    def _finish(self, prepared: Prepared, judge: bool = True) -> PageResult:
+        """The page's result; ``judge=False``: without a verdict on its sign-offs or its withdrawal record."""
         page, digest = prepared.page, prepared.digest
         if page is None or digest is None:
             assert prepared.error is not None
             return PageResult(prepared.path, None, [error_finding(prepared.error, prepared.path)])
-        verdict = evaluate(page, self.trust.policy, self.trust.roster, digest.value, self.evidence)
-        findings = [error_finding(p, page.path) for p in digest.problems] + list(verdict.findings)
+        verdict = evaluate(page, self.trust.policy, self.trust.roster, digest.value, self.evidence) if judge else None
+        findings = [error_finding(p, page.path) for p in digest.problems] + list(verdict.findings if verdict else ())
         findings.extend(prepared.rule_findings)
         retired = retirement(page.meta, self.today)
-        if retired is not None and self.withdrawals is not None:
+        if judge and retired is not None and self.withdrawals is not None:
             # an unverified `withdrawn:` still takes the page offline, with a warning naming it
             retired, more = self.withdrawals(page, retired)
             findings.extend(more)
@@ -211,13 +202,15 @@ class Gate:
         # ~40 MB) never load into the build's process
         min_items = None if keep_sources else 1
 
-        def check_files() -> tuple[list[Finding], dict]:
+        def check_files() -> list[Finding]:
             found = self._map(lambda rel: self.check_file(rel, rel in linked), others, workers, min_items=min_items)
-            cache = getattr(self.rules, "cache", None)
-            return [f for findings in found for f in findings], cache.take_fresh() if cache is not None else {}
+            return [f for findings in found for f in findings]
 
-        files_ready: Callable[[], tuple[list[Finding], dict]] = start_child(check_files) if background and others \
-            else check_files
+        def in_child() -> tuple[list[Finding], dict]:     # and the scan results, for this process's cache
+            return check_files(), self.scan_cache.take_fresh() if self.scan_cache is not None else {}
+
+        files_ready: Callable[[], tuple[list[Finding], dict]] = start_child(in_child) if background and others \
+            else lambda: (check_files(), {})
         return SiteCheck(self, prepared, files_ready, evidence_ready, keep_sources)
 
     def _prefill_evidence(self, pages: list[Page]) -> Callable[[], None] | None:
@@ -228,9 +221,14 @@ class Gate:
             verifier = getattr(verifier, "inner", None)     # wrappers such as VoidedByRetraction
         return verifier.prefill(pages) if verifier is not None else None
 
+    @property
+    def scan_cache(self):  # noqa: ANN201 - scancache.ScanCache | None
+        """The content rules' result cache, when they have one (scancache.CachedRules)."""
+        return getattr(self.rules, "cache", None)
+
     def _map(self, task: Callable[[str], T], items: list[str], workers: int | None,
              min_items: int | None = None) -> list[T]:
-        cache = getattr(self.rules, "cache", None)
+        cache = self.scan_cache
         return parallel_map(task, items, workers=workers, harvest=cache.take_fresh if cache else None,
                             merge=cache.merge if cache else None, min_items=min_items)
 

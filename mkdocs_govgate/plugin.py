@@ -435,7 +435,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             background, self.background = self.background, None
             findings, stats, proved = background.finish()
             self.timer.notes.update(stats)
-            cache = getattr(self.gate.rules, "cache", None) if self.gate else None
+            cache = self.gate.scan_cache if self.gate else None
             for key in proved if cache is not None else ():
                 cache.mark_clean(key)
             self._abort_on_template(findings)
@@ -466,7 +466,6 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 self._finish_check()
             except Exception as exc:  # noqa: BLE001 - the build is failing anyway; keep cleaning up
                 log.error(f"govgate: {exc}")
-                self.site_check = None
         if self.gate is not None:
             self.gate.close()
         self._write_profile()

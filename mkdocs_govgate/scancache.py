@@ -22,12 +22,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .cachefile import save_json
+from .cachefile import DEFAULT_CACHE_DIR, save_json
 from .findings import Finding, Severity
 from .i18n import Msg
 
 CACHE_FILE = "scans.json"
-DEFAULT_CACHE_DIR = ".govgate-cache"    # as the evidence cache (evidence/cache.py)
 CACHE_VERSION = "scans-1"
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from ..cachefile import DEFAULT_CACHE_DIR
 from ..errors import GateError
 from ..i18n import Msg
 from ..page import Page, Signoff
 from ..pool import start_child
 from ..roster import Roster
-from .cache import DEFAULT_CACHE_DIR, ResultCache, cache_key
+from .cache import ResultCache, cache_key
 from .gitobjects import ensure_full_history, head_commit, repo_toplevel, run_git
 from .history import VERIFIER_VERSION, HistoryEvidence
 from .inline import InlineEvidence
@@ -88,8 +89,10 @@ class CachedHistoryEvidence:
         todo = []
         for page in pages:
             repo_path, blob = self.docs_prefix + page.path, page.blob_id
-            todo.extend((page, signoff, (repo_path, blob, signoff_key(signoff))) for signoff in page.signoffs
-                        if self.cache.lookup(repo_path, blob, signoff_key(signoff)) is None)
+            for signoff in page.signoffs:
+                key = (repo_path, blob, signoff_key(signoff))
+                if self.cache.lookup(*key) is None:
+                    todo.append((page, signoff, key))
         if len(todo) < PREFILL_MIN or self._history is not None:
             return None
 

@@ -19,7 +19,6 @@ from ..cachefile import save_json
 from ..i18n import Msg
 
 CACHE_FILE = "evidence.json"
-DEFAULT_CACHE_DIR = ".govgate-cache"
 
 
 def cache_key(*parts: str) -> str:
