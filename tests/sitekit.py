@@ -176,6 +176,22 @@ class Site:
         self._render(rel)
         return entry
 
+    def edit(self, rel: str, body: str | None = None, **meta: object) -> None:
+        """Change a page the way an editor would, keeping its sign-offs: a new body and/or front-matter values."""
+        data, old_body = self.pages[rel]
+        data.update(meta)
+        self.pages[rel] = (data, old_body if body is None else body)
+        self._render(rel)
+
+    def sign_with_key_of(self, rel: str, stage: str, by: str, key_owner: str) -> dict:
+        """An entry naming ``by`` whose inline signature was made with ``key_owner``'s key (a forgery)."""
+        entry = self.sign(rel, stage, by=by)
+        payload = payload_for(entry["digest"], stage, by, entry["decision"], dt.datetime.fromisoformat(entry["at"]))
+        entry["signature"] = sshsig.sign(private_key(key_owner), sshsig.key_blob_from_line(public_line(key_owner)),
+                                         payload, INLINE_NAMESPACE)
+        self._render(rel)
+        return entry
+
     def approve(self, rel: str, classification: str | None = None) -> None:
         """Every required stage signed by its default signer."""
         data, _ = self.pages[rel]

@@ -49,9 +49,7 @@ def test_important_page_with_general_signoffs_is_refused(s):
 
 def test_edit_after_approval_makes_signoffs_stale(s):
     s.approve("a.md")
-    data, body = s.pages["a.md"]
-    s.pages["a.md"] = (data, body.replace("正文", "正文（已修改）"))
-    s._render("a.md")
+    s.edit("a.md", s.pages["a.md"][1].replace("正文", "正文（已修改）"))
     result = verdict(s, "a.md")
     assert set(result.missing) == {"first", "second", "final"}
     assert "approval.stale" in rules_of(result)
@@ -61,9 +59,7 @@ def test_homoglyph_swap_is_a_change(s):
     s.page("a.md", "详见 gov.cn 网站。\n")
     s.approve("a.md")
     assert verdict(s, "a.md").approved
-    data, body = s.pages["a.md"]
-    s.pages["a.md"] = (data, body.replace("gov", "g\u043ev"))  # Cyrillic о looks the same
-    s._render("a.md")
+    s.edit("a.md", s.pages["a.md"][1].replace("gov", "g\u043ev"))  # Cyrillic о looks the same
     assert not verdict(s, "a.md").approved
 
 
@@ -71,9 +67,7 @@ def test_metadata_change_voids_but_signoffs_do_not_count(s):
     before = s.digest("a.md")
     s.sign("a.md", "first")
     assert s.digest("a.md") == before  # adding sign-offs keeps the digest
-    data, body = s.pages["a.md"]
-    data["classification"] = "important"
-    s._render("a.md")
+    s.edit("a.md", classification="important")
     assert s.digest("a.md") != before
 
 

@@ -37,9 +37,7 @@ def findings_site(root: Path) -> Site:
     site.approve("bad/link.md")
     site.page("bad/stale.md", "# 原稿\n")
     site.approve("bad/stale.md")
-    data, _ = site.pages["bad/stale.md"]
-    site.pages["bad/stale.md"] = (data, "# 改稿\n")
-    site._render("bad/stale.md")
+    site.edit("bad/stale.md", "# 改稿\n")
     site.page("bad/unsigned.md", "# 待审\n", classification="important")
     site.write("content/bad/broken.md", "---\ntitle: 坏\nauthor: editor1\nclassification: [general\n---\n正文\n")
     site.write("content/files/annex.txt", "附件\n本件为绝密★5年文件。\n")

@@ -17,13 +17,6 @@ def site(site: Site) -> Site:
     return site
 
 
-def edit_body(site: Site, rel: str, body: str) -> None:
-    """Change a page's text the way an editor would, keeping its sign-offs."""
-    data, _ = site.pages[rel]
-    site.pages[rel] = (data, body)
-    site._render(rel)
-
-
 def published_files(site: Site) -> list[str]:
     if not site.site_dir.exists():
         return []
@@ -52,7 +45,7 @@ def test_every_refused_page_is_listed_with_every_reason(site: Site) -> None:
     # 2. edited after approval: every sign-off is stale
     site.page("stale.md", "# 原稿\n\n原来的文字。\n")
     site.approve("stale.md")
-    edit_body(site, "stale.md", "# 原稿\n\n改动后的文字。\n")
+    site.edit("stale.md", "# 原稿\n\n改动后的文字。\n")
     # 3. a later reject after full approval blocks
     site.page("rejected.md", "# 不同意\n")
     site.approve("rejected.md")

@@ -24,10 +24,8 @@ def retired_site(root, on_unapproved: str, retire: dict) -> Site:
     site.page("leak.md", "# 通知\n\n正文。\n\n[附件](files/leak-annex.txt) [共用附件](files/shared.txt)\n")
     site.approve("leak.md")
     # After approval the leak is found in the page: it is retracted in the same edit.
-    data, _ = site.pages["leak.md"]
-    data.update(retire)
-    site.pages["leak.md"] = (data, "# 通知\n\n" + LEAK + "\n\n[附件](files/leak-annex.txt) [共用附件](files/shared.txt)\n")
-    site._render("leak.md")
+    site.edit("leak.md", "# 通知\n\n" + LEAK + "\n\n[附件](files/leak-annex.txt) [共用附件](files/shared.txt)\n",
+              **retire)
     return site
 
 

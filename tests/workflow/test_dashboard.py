@@ -9,11 +9,9 @@ import re
 from pathlib import Path
 
 from lxml import html as lxml_html
-from sitekit import POLICY, TZ, Site, private_key, public_line
+from sitekit import POLICY, TZ, Site
 
 from mkdocs_govgate.browser import dump_dom, screenshot
-from mkdocs_govgate.evidence import sshsig
-from mkdocs_govgate.evidence.inline import INLINE_NAMESPACE, payload_for
 
 from .pngcheck import assert_real_png
 
@@ -28,15 +26,6 @@ EXPECTED = {"tzgg/ok.md": "published", "tzgg/waiting.md": "waiting", "tzgg/back.
             "zwdt/stale.md": "stale", "zwdt/forged.md": "invalid", "zwdt/old.md": "retired"}
 
 
-def forge_second(site: Site, rel: str) -> None:
-    """Stage `second` claimed for webadmin1, signed with secrecy1's key."""
-    entry = site.sign(rel, "second", by="webadmin1")
-    payload = payload_for(entry["digest"], "second", "webadmin1", "approve", dt.datetime.fromisoformat(entry["at"]))
-    site.pages[rel][0]["signoffs"][-1]["signature"] = sshsig.sign(
-        private_key("secrecy1"), sshsig.key_blob_from_line(public_line("secrecy1")), payload, INLINE_NAMESPACE)
-    site._render(rel)
-
-
 def every_state_site(root: Path) -> Site:
     site = Site(root, on_unapproved="exclude")
     site.write("signoffs/policy.yml", POLICY + FRESHNESS)
@@ -48,12 +37,10 @@ def every_state_site(root: Path) -> Site:
     site.sign("tzgg/back.md", "first", decision="revise", opinion="请补充办理时限")
     site.page("zwdt/stale.md", "原稿。\n", title="签核后改动的动态")
     site.approve("zwdt/stale.md")
-    data, _ = site.pages["zwdt/stale.md"]
-    site.pages["zwdt/stale.md"] = (data, "改动后的稿件。\n")
-    site._render("zwdt/stale.md")
+    site.edit("zwdt/stale.md", "改动后的稿件。\n")
     site.page("zwdt/forged.md", "正文。\n", title="冒签的动态")
     site.sign("zwdt/forged.md", "first")
-    forge_second(site, "zwdt/forged.md")
+    site.sign_with_key_of("zwdt/forged.md", "second", by="webadmin1", key_owner="secrecy1")
     site.page("zwdt/old.md", "已撤稿。\n", title="已撤下的动态",
               withdrawn={"reason": "发现涉密信息，立即撤稿", "by": "webadmin1",
                          "at": dt.datetime(2025, 10, 1, 9, 30, tzinfo=TZ)})

@@ -3,7 +3,6 @@ rendered by headless Chromium (screenshot, DOM, PDF) and checked for what an arc
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import subprocess
@@ -17,11 +16,9 @@ from pypdf import PdfReader
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "evidence"))
 
 from kit import Key, Repo, forge, isolate_home, make_openpgp_key, make_ssh_key  # noqa: E402
-from sitekit import BIN, Site, private_key, public_line  # noqa: E402
+from sitekit import BIN, Site  # noqa: E402
 
 from mkdocs_govgate.browser import CHROMIUM_ENV, dump_dom, screenshot  # noqa: E402
-from mkdocs_govgate.evidence import sshsig  # noqa: E402
-from mkdocs_govgate.evidence.inline import INLINE_NAMESPACE, payload_for  # noqa: E402
 
 from .pngcheck import assert_real_png  # noqa: E402
 
@@ -164,21 +161,11 @@ def test_pdf_in_chinese_and_english_labels(inline_site, tmp_path):
     assert 'data-status="valid"' in english.stdout
 
 
-def forge_inline(site: Site, rel: str, stage: str, by: str, key_owner: str) -> None:
-    """An entry naming ``by`` whose inline signature was made with ``key_owner``'s key."""
-    entry = site.sign(rel, stage, by=by)
-    payload = payload_for(entry["digest"], stage, by, "approve", dt.datetime.fromisoformat(entry["at"]))
-    signature = sshsig.sign(private_key(key_owner), sshsig.key_blob_from_line(public_line(key_owner)), payload,
-                            INLINE_NAMESPACE)
-    site.pages[rel][0]["signoffs"][-1]["signature"] = signature
-    site._render(rel)
-
-
 def test_injection_in_title_and_opinion_is_escaped(inline_site, tmp_path):
     title = '通知<b id="injected-title">加粗</b><script>document.title="pwned"</script>'
     inline_site.page("tzgg/x.md", "正文。\n", title=title)
     inline_site.sign("tzgg/x.md", "first", opinion='同意<img id="injected-opinion" src=x onerror="alert(1)">')
-    forge_inline(inline_site, "tzgg/x.md", "second", by="webadmin1", key_owner="secrecy1")
+    inline_site.sign_with_key_of("tzgg/x.md", "second", by="webadmin1", key_owner="secrecy1")
     out = tmp_path / "x.html"
     result = inline_site.govgate("sheet", "content/tzgg/x.md", "--out", str(out))
     assert result.returncode == 0, result.stderr
