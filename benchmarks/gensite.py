@@ -120,13 +120,13 @@ RULE_FILES = {
 }
 
 
-def mkdocs_config(trust_root: str | None) -> str:
+def mkdocs_config(gate: bool) -> str:
+    """The site configuration; the pin is kept outside it (``git config govgate.trustRoot`` of the clone)."""
     text = (f"site_name: {COUNTY}人民政府门户网站\nsite_url: https://www.qinglan.gov.cn/\ndocs_dir: content\n"
             "site_dir: site\ntheme:\n  name: mkdocs\n  locale: zh_CN\n  highlightjs: false\nplugins:\n  - search\n")
-    if trust_root is not None:
+    if gate:
         text += ("  - govgate:\n      policy: signoffs/policy.yml\n      reviewers: signoffs/reviewers.yml\n"
-                 "      rules_dir: signoffs/rules\n      on_unapproved: fail\n"
-                 f"      trust_root: \"{trust_root}\"\n      cache_dir: .govgate-cache\n")
+                 "      rules_dir: signoffs/rules\n      on_unapproved: fail\n")
     return text
 
 
@@ -360,14 +360,13 @@ class SiteGenerator:
         tree.put("signoffs/reviewers.yml", self.roster_text(START).encode())
         tree.put(".gitignore", b"site/\n.govgate-cache/\n.govgate-report/\n")
         root1 = self.people["root1"]
-        head = signed_commit(writer, tree.tree(), None, "信任库初始化（信任根）\n", int(START.timestamp()), root1.key,
-                             root1.id)
+        tree.put("mkdocs.yml", mkdocs_config(gate=True).encode())          # sealed: in the admin's root commit
+        tree.put("mkdocs-nogate.yml", mkdocs_config(gate=False).encode())
+        head = signed_commit(writer, tree.tree(), None, "信任库与站点配置初始化（信任根）\n", int(START.timestamp()),
+                             root1.key, root1.id)
         trust_root = f"{head}:{fingerprint(root1.key)}"
-        tree.put("mkdocs.yml", mkdocs_config(trust_root).encode())
-        tree.put("mkdocs-nogate.yml", mkdocs_config(None).encode())
-        head = signed_commit(writer, tree.tree(), head, "站点配置：固定信任根\n", int(START.timestamp()) + 30, None,
-                             "editor01")
-        self.commits = 2
+        subprocess.run(["git", "config", "govgate.trustRoot", trust_root], cwd=self.root, check=True)
+        self.commits = 1
         articles = self.plan()
         attachments = 0
         events: list[tuple[dt.datetime, int, str, object]] = []
@@ -447,7 +446,7 @@ class SiteGenerator:
                    "revise": "请核实数据后修改，重新报审。"}[decision]
         fields = {"stage": stage, "by": person.id, "decision": decision, "opinion": opinion, "at": at.isoformat(),
                   "digest": digest}
-        signature = ssh_sign(person.key, payload_for(digest, stage, person.id, decision, at), INLINE_NAMESPACE)
+        signature = ssh_sign(person.key, payload_for(digest, stage, person.id, decision, at, article.path), INLINE_NAMESPACE)
         article.entries.append(entry_text(fields, signature, 2))
         article.signers.add(person.id)
         trailer = ApprovalTrailer(f"content/{article.path}", stage, person.id, decision, digest)

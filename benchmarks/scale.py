@@ -37,7 +37,6 @@ from gensite import Generated, generate  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SUMMARY_FIELDS = ("pages", "build_cold", "build_warm", "gate_s_per_1000", "hook_s", "status_s", "check_s", "mem")
-CACHE_DIR = ".govgate-cache"
 # Runs one command and reports its wall time, CPU time and peak memory (its own process tree's largest RSS).
 _MEASURE = """
 import json, resource, subprocess, sys, time
@@ -65,7 +64,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None, ok
         out = Path(handle.name)
     try:
         subprocess.run([sys.executable, "-c", _MEASURE, str(out), *command], cwd=cwd, check=True,
-                       env={**os.environ, **(env or {})})
+                       env={**os.environ, "GOVGATE_CACHE_DIR": str(cache_dir(cwd)), **(env or {})})
         data = json.loads(out.read_text())
     finally:
         out.unlink(missing_ok=True)
@@ -88,7 +87,12 @@ def site_at(folder: Path, pages: int) -> Path:
 
 
 def clear_cache(root: Path) -> None:
-    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+    shutil.rmtree(cache_dir(root), ignore_errors=True)
+
+
+def cache_dir(root: Path) -> Path:
+    """Outside the checkout, as CI keeps it (GOVGATE_CACHE_DIR)."""
+    return root.parent / f"{root.name}.govgate-cache"
 
 
 def build(root: Path, gate: bool, profile: Path | None = None) -> Run:

@@ -5,7 +5,8 @@ The demo site has no signed git history of its own, so its policy uses
 decision, at), made here with the fictional reviewers' keys in demo/keys/.  A real
 site signs with `govgate approve`, one signed commit per sign-off.
 
-Usage: python demo/sign_demo.py   (re-signs every page except the one left for review)
+Usage: python demo/sign_demo.py   (re-signs every page except the one left for review, then seals the
+configuration with the demo admin's key, as `govgate seal` would)
 """
 
 from __future__ import annotations
@@ -24,10 +25,15 @@ from mkdocs_govgate.evidence import sshsig
 from mkdocs_govgate.evidence.inline import INLINE_NAMESPACE, payload_for
 from mkdocs_govgate.page import FRONT_MATTER_RE, Page
 from mkdocs_govgate.policy import Policy
+from mkdocs_govgate.siteconfig.manifest import worktree_manifest
+from mkdocs_govgate.siteconfig.seal import Seal, seal_payload, seal_text
+from mkdocs_govgate.siteconfig.sealed import SEAL_FILE, sealed_paths
+from mkdocs_govgate.sitefinder import read_site_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "content"
 KEYS = ROOT / "demo" / "keys"
+ADMIN = "liuyang"      # the demo's trust-store admin: seals the configuration
 WAITING = {"tzgg/draft-recruitment.md"}   # left for review on purpose
 TZ = dt.timezone(dt.timedelta(hours=8))
 SIGNERS = {"first": "zhaoliu", "second": "sunqi", "final": "wuming", "principal": "zhengqiang",
@@ -36,10 +42,10 @@ OPINIONS = {"first": "内容准确，同意报复审。", "second": "经保密�
             "final": "同意发布。", "principal": "同意发布。", "superior": "同意，请按程序发布并书面备案。"}
 
 
-def sign(entry: dict) -> str:
+def sign(entry: dict, path: str) -> str:
     key = load_ssh_private_key((KEYS / entry["by"]).read_bytes(), password=None)
     blob = sshsig.key_blob_from_line((KEYS / f"{entry['by']}.pub").read_text())
-    payload = payload_for(entry["digest"], entry["stage"], entry["by"], entry["decision"], entry["at"])
+    payload = payload_for(entry["digest"], entry["stage"], entry["by"], entry["decision"], entry["at"], path)
     return sshsig.sign(key, blob, payload, INLINE_NAMESPACE)
 
 
@@ -50,7 +56,7 @@ def signoffs_for(page: Page, policy: Policy) -> list[dict]:
     for number, stage in enumerate(policy.required_stages(policy.resolve_classification(page.classification))):
         entry = {"stage": stage.id, "by": SIGNERS[stage.id], "decision": "approve",
                  "opinion": OPINIONS[stage.id], "at": start + dt.timedelta(hours=number), "digest": digest}
-        entry["signature"] = LiteralScalarString(sign(entry))
+        entry["signature"] = LiteralScalarString(sign(entry, page.path))
         entry["at"] = entry["at"].isoformat()
         entries.append(entry)
     return entries
@@ -79,7 +85,20 @@ def main() -> int:
         page = Page.load(DOCS, rel)
         write_signoffs(path, signoffs_for(page, policy))
         print("signed", rel)
+    seal_configuration()
     return 0
+
+
+def seal_configuration() -> None:
+    """What `govgate seal` does, with the demo admin's key: sign the digests of every configuration file."""
+    _, settings = read_site_settings(ROOT / "mkdocs.yml")
+    files = worktree_manifest(ROOT, sealed_paths(settings), f"signoffs/{SEAL_FILE}")
+    at = dt.datetime.now(TZ).replace(microsecond=0).isoformat()
+    key = load_ssh_private_key((KEYS / ADMIN).read_bytes(), password=None)
+    blob = sshsig.key_blob_from_line((KEYS / f"{ADMIN}.pub").read_text())
+    signature = sshsig.sign(key, blob, seal_payload(ADMIN, at, files), INLINE_NAMESPACE)
+    (ROOT / "signoffs" / SEAL_FILE).write_text(seal_text(Seal(ADMIN, at, files, signature)), encoding="utf-8")
+    print(f"sealed {len(files)} configuration files; pin: GOVGATE_TRUST_ROOT={sshsig.key_fingerprint(blob)}")
 
 
 if __name__ == "__main__":

@@ -194,7 +194,7 @@ def _run(action: str, path: str, stage_id: str, opinion: str | None, cwd: Path) 
     at = dt.datetime.now().astimezone().replace(microsecond=0)
     fields = {"stage": stage_id, "by": person.id, "decision": action, "opinion": opinion, "at": at.isoformat(),
               "digest": digest.value}
-    signature = sign_inline(key, payload_for(digest.value, stage_id, person.id, action, at), target.repo_root)
+    signature = sign_inline(key, payload_for(digest.value, stage_id, person.id, action, at, page.path), target.repo_root)
     new_bytes = splice_raw(original, page, fields, signature)
     _verify_splice(target.rel, page, new_bytes, fields, signature)
     trailer = ApprovalTrailer(target.repo_path, stage_id, person.id, action, digest.value)

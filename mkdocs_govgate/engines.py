@@ -7,13 +7,11 @@ from typing import Any
 
 from . import scancache
 from .approval import Evidence
-from .cachefile import DEFAULT_CACHE_DIR
-from .errors import GateError
-from .evidence import build_verifier
-from .evidence.gitobjects import repo_toplevel, run_git
+from .configtrust import verify_configuration
+from .evidence import CachedHistoryEvidence, build_verifier
 from .evidence.retraction import RetractionLedger, VoidedByRetraction, WithdrawalVerifier
+from .evidence.truststore import TrustRoot
 from .gate import Gate
-from .i18n import Msg
 from .rules import RuleEngine
 from .site import SiteConfig, Trust, load_trust
 
@@ -24,28 +22,18 @@ def build_rules(config: SiteConfig, trust: Trust) -> RuleEngine:
     return RuleEngine.load(config.rules_dir if config.rules_dir.is_dir() else None, options)
 
 
-def _refuse_uncommitted_trust_store(config: SiteConfig) -> None:
-    """History evidence vouches for the committed trust store; the build must judge with that one."""
-    root = repo_toplevel(config.docs_dir)
-    folder = config.policy_path.parent
-    changed = run_git(root, "status", "--porcelain", "--untracked-files=all", "--", str(folder)).decode().strip()
-    if changed:
-        raise GateError(Msg("信任库（审核策略与名册）有未提交的改动，不能据此判断签核",
-                            "the trust store (policy and roster) has uncommitted changes; sign-offs cannot be "
-                            "judged against it"), config.display(folder),
-                        hint=Msg("提交（由管理员签名）或撤销这些改动：git status " + config.display(folder),
-                                 "commit them (signed by an admin) or undo them: git status " + config.display(folder)))
-
-
-def build_evidence(config: SiteConfig, trust: Trust, *, committed_trust_only: bool = True) -> Evidence:
-    if trust.policy.evidence == "history" and committed_trust_only:
-        _refuse_uncommitted_trust_store(config)
+def build_evidence(config: SiteConfig, trust: Trust, *, verify_config: bool = True) -> Evidence:
+    """The sign-off verifier; with ``verify_config`` (every authority: build, check, server, approve) it
+    first proves the site configuration sealed (configtrust.py), or raises."""
     verifier = build_verifier(trust.policy.evidence, config.docs_dir, config.policy_path, config.reviewers_path,
-                              trust.roster, trust_root=config.trust_root, cache_dir=config.cache_dir)
+                              trust.roster, trust_root=TrustRoot.parse(config.trust_root) if config.trust_root else None,
+                              cache_dir=config.caches, config_path=config.settings.config_files[0]
+                              if config.settings else "mkdocs.yml")
+    if verify_config:
+        history = verifier.verify_configuration if isinstance(verifier, CachedHistoryEvidence) else None
+        verify_configuration(config, trust, history)
     # sign-offs a retraction took down never count again, in either mode (evidence/retraction.py)
-    cache = None
-    if trust.policy.evidence == "history":   # history mode keeps a cache already; inline mode writes none
-        cache = config.cache_dir or repo_toplevel(config.docs_dir) / DEFAULT_CACHE_DIR
+    cache = config.caches if trust.policy.evidence == "history" else None   # inline mode writes no cache
     # read (all of history, on a fresh clone) only when a sign-off is judged: an editor's hook run seldom needs it
     ledger = _Lazy(lambda: RetractionLedger.from_repo(config.docs_dir, cache))
     return VoidedByRetraction(verifier, ledger)  # type: ignore[arg-type]
@@ -64,13 +52,11 @@ class _Lazy:
         return getattr(self._made, name)
 
 
-def build_gate(config: SiteConfig, *, committed_trust_only: bool = True) -> Gate:
-    """``committed_trust_only=False`` for pre-commit: committing the trust store is when it is uncommitted.
-
-    Builds and the server hook keep the refusal; they are the authority, a client hook is advice.
-    """
+def build_gate(config: SiteConfig, *, verify_config: bool = True) -> Gate:
+    """``verify_config=False`` only for the editor's pre-commit hook: committing configuration is when it is
+    not yet sealed, and a client hook is advice.  Builds, check, approve and the server are the authority."""
     trust = load_trust(config)
-    rules = scancache.cached(build_rules(config, trust), config.cache_dir, config.root)   # rescans only what changed
-    evidence = build_evidence(config, trust, committed_trust_only=committed_trust_only)
+    evidence = build_evidence(config, trust, verify_config=verify_config)   # first: nothing unsealed is read
+    rules = scancache.cached(build_rules(config, trust), config.caches)   # rescans only what changed
     return Gate(config, rules=rules, evidence=evidence, trust=trust,
                 withdrawals=WithdrawalVerifier(trust.roster, config.policy_path.parent))

@@ -56,7 +56,7 @@ def _run(args: argparse.Namespace) -> int:
     site = site_from_mkdocs(args.config, Path.cwd(), args.lang)
     if args.front_matter_only:
         return _check_front_matter(site, args)
-    gate = build_gate(site, committed_trust_only=False)   # validates policy and roster even when only they changed
+    gate = build_gate(site, verify_config=False)   # validates policy and roster even when only they changed
     try:
         return _check_changed(gate, args)
     finally:

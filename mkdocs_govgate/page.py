@@ -40,10 +40,11 @@ class Signoff:
     line: int
     index: int
 
-    def signed_fields(self) -> dict[str, str]:
-        """What an inline signature covers (DESIGN.md §3)."""
+    def signed_fields(self, path: str) -> dict[str, str]:
+        """What an inline signature covers: the entry's fields and the page's path (relative to docs_dir), so
+        a copy of an approved page at another address is not approved."""
         return {"digest": self.digest, "stage": self.stage, "by": self.by,
-                "decision": self.decision, "at": self.at.isoformat()}
+                "decision": self.decision, "at": self.at.isoformat(), "path": path}
 
 
 @dataclass(frozen=True)

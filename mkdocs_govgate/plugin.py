@@ -12,14 +12,13 @@ import functools
 import logging
 import posixpath
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_previous_and_next_links
 from mkdocs.structure.pages import Page as MkPage
@@ -32,22 +31,19 @@ from .findings import Finding
 from .gate import Gate, SiteCheck, symlink_finding
 from .htmlscan import BackgroundScan, RenderedScanner
 from .i18n import Msg
+from .inventory import Origin, OutputInventory, empty_folder
 from .page import text_hash
 from .profiling import EventTimer
 from .render import render_findings
 from .report import PageResult, Report
 from .reportfile import check_report_dir, write_report
-from .site import SiteConfig
+from .sitefinder import read_site_settings, site_from_settings
 from .stamp import stamp_text, stamped
 from .textfile import normalise_newlines
 
 log = logging.getLogger("mkdocs.plugins.govgate")
 
 # Extensions that pull text from disk into a page at render time, outside the page's digest.
-_INCLUDE_EXTENSIONS = ("pymdownx.snippets", "markdown_include.include", "mdx_include")
-_INCLUDE_PLUGINS = ("macros", "include-markdown", "mkdocs-simple-hooks")
-# Plugins that change page.meta from files outside the page (material's folder-level meta files).
-_META_PLUGINS = ("meta",)
 # Findings about the docs folder itself, not one page: no page can be left out to fix them.
 _SITE_RULES = ("input.symlink", "input.meta_file")
 _ANCHOR_RE = re.compile(r"<a\b[^>]*?\bhref\s*=\s*(\"[^\"]*\"|'[^']*')[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
@@ -61,8 +57,11 @@ class GovGateConfig(base.Config):
     report_dir = c.Optional(c.Type(str))
     lang = c.Choice(("zh", "en"), default="zh")
     assets = c.ListOfItems(c.Type(str), default=[])
-    trust_root = c.Optional(c.Type(str))   # "<commit>:<admin key>"; else $GOVGATE_TRUST_ROOT
-    cache_dir = c.Optional(c.Type(str))
+    # read and judged by siteconfig/ (the safe reader), declared here so MkDocs accepts them
+    allow_plugins = c.ListOfItems(c.Type(str), default=[])
+    allow_markdown_extensions = c.ListOfItems(c.Type(str), default=[])
+    publish_types = c.ListOfItems(c.Type(str), default=[])
+    sealed = c.ListOfItems(c.Type(str), default=[])
 
 
 def _fail_closed(method):
@@ -111,6 +110,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         self.results: dict[str, PageResult] = {}
         self.excluded_urls: set[str] = set()
         self.approved_markdown: dict[str, str] = {}   # page → SHA-256 of the body the gate judged
+        self.inventory: OutputInventory | None = None  # where every output file comes from (inventory.py)
 
     @property
     def lang(self) -> str:
@@ -139,41 +139,30 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         self.site_dir = Path(config.site_dir)
         self.site_name = str(config.site_name or "")
         self._refuse_dirty()
-        self._refuse_includes(config)
-        root = Path(config.config_file_path or ".").resolve().parent
-        site = SiteConfig(root=root, docs_dir=Path(config.docs_dir), policy_path=root / self.config.policy,
-                          reviewers_path=root / self.config.reviewers, rules_dir=root / self.config.rules_dir,
-                          lang=self.lang, assets=self._assets(config),
-                          use_directory_urls=bool(config.use_directory_urls), trust_root=self.config.trust_root,
-                          cache_dir=root / self.config.cache_dir if self.config.cache_dir else None)
-        self.report_dir = root / self.config.report_dir if self.config.report_dir else None
+        # The gate judges the configuration file itself, read safely (the one reading every adapter uses),
+        # never MkDocs' object of it; `govgate build` hands MkDocs exactly what was judged.
+        if not config.config_file_path:
+            raise GateError(Msg("构建没有配置文件：govgate 只核验磁盘上的 mkdocs.yml", "the build has no configuration "
+                                "file: govgate verifies an mkdocs.yml on disk"))
+        repo_root, settings = read_site_settings(Path(config.config_file_path))
+        self._refuse_runtime_extras(config)
+        site = site_from_settings(repo_root, settings, self.lang)
+        self.report_dir = site.root / settings.gate.report_dir if settings.gate and settings.gate.report_dir else None
         if self.report_dir is not None:
             check_report_dir(self.report_dir, self.site_dir)
-        self.gate = build_gate(site)
+        self.gate = build_gate(site)     # proves the configuration sealed, or raises
+        self.inventory = OutputInventory(self.site_dir, settings.gate.publish_types if settings.gate else ())
+        if not self.preview:
+            empty_folder(self.site_dir)   # dot-files too: only what this build writes may be published
         self.scanner = RenderedScanner(self.gate.rules) if self.gate.rules is not None else None
         return config
 
-    def _refuse_includes(self, config) -> None:
-        names = [e if isinstance(e, str) else type(e).__module__ for e in config.markdown_extensions]
-        found = [n for n in names if n in _INCLUDE_EXTENSIONS]
-        found += [n for n in config.plugins if n.split("/")[-1] in _INCLUDE_PLUGINS]
-        if found:
-            raise PluginError("govgate: " + Msg(
-                f"不支持 {', '.join(found)}：它在构建时把磁盘上的其他文字并入页面，绕过了签核摘要。请把内容直接写进页面。",
-                f"{', '.join(found)} is not supported: it pulls other text from disk into pages at build time, "
-                "outside the signed-off digest. Write the content into the page itself.").render(self.lang))
-        meta = [n for n in config.plugins if n.split("/")[-1] in _META_PLUGINS]
-        if meta:
-            raise PluginError("govgate: " + Msg(
-                f"不支持 {', '.join(meta)} 插件：它用目录级的元数据文件改变页面信息，绕过了页面签核。"
-                "请把这些设置写进各页面的页首信息，并从 plugins 中删去它。",
-                f"the {', '.join(meta)} plugin is not supported: it changes pages' metadata from folder-level "
-                "files, outside the pages' sign-offs. Put those settings into each page's front-matter and "
-                "remove the plugin.").render(self.lang))
-
-    def _assets(self, config) -> list[str]:
-        declared = [str(p) for p in list(config.extra_css) + [str(s) for s in config.extra_javascript]]
-        return sorted({a for a in declared + list(self.config.assets) if "://" not in a})
+    def _refuse_runtime_extras(self, config) -> None:
+        """What MkDocs loaded beyond the file the gate read (a plugin added by another plugin, hooks given
+        on the command line): refused like the same settings in the file."""
+        if config.hooks:
+            raise GateError(Msg("不允许 hooks：它们在构建中执行仓库里的代码", "hooks are not allowed: they run repository "
+                                "code in the build"), str(config.config_file_path))
 
     @event_priority(100)  # before material's blog (-50) and every other plugin decides pages
     @_fail_closed
@@ -368,6 +357,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if self.site_check is not None:
             self._finish_check()
             self._decide(None)
+        self._record_outputs(files, config)
         if self.gate is None or self.scanner is None:
             return env
         # Each page's rendered content, scanned whole once (on all cores for a large site; never
@@ -383,6 +373,28 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                      for file in files.documentation_pages() if not file.inclusion.is_excluded()}
             self.background = BackgroundScan(self.scanner, pages)
         return env
+
+    def _record_outputs(self, files: Files, config) -> None:
+        """The origin of every file MkDocs will write (the files are final here)."""
+        if self.inventory is None or self.gate is None:
+            return
+        self.inventory.search = any(name.rsplit("/", 1)[-1] == "search" for name in config.plugins)
+        custom_dir = Path(config.theme.custom_dir).absolute() if config.theme.custom_dir else None
+        assets = set(self.gate.config.assets)
+        for file in files:
+            if file.inclusion.is_excluded():
+                continue
+            if file.is_documentation_page():
+                origin = Origin.PAGE
+            elif file.generated_by:
+                origin = Origin.GENERATED
+            elif self._from_docs_dir(file):
+                origin = Origin.CONFIG if file.src_uri in assets else Origin.ATTACHMENT
+            elif custom_dir is not None and Path(file.abs_src_path).absolute().is_relative_to(custom_dir):
+                origin = Origin.SEALED_THEME
+            else:
+                origin = Origin.THEME
+            self.inventory.expect(file.dest_uri, origin)
 
     @event_priority(-100)  # after every other plugin: what is scanned must be what is written
     @_fail_closed
@@ -403,6 +415,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     @_fail_closed
     def on_post_template(self, output_content: str, *, template_name: str, config) -> str:
         """Theme templates published beside the pages (404.html, sitemap.xml): scanned like a page's template text."""
+        if self.inventory is not None:
+            self.inventory.expect(template_name, Origin.TEMPLATE)
         if self.scanner is not None and not self.preview:
             if self.background is not None and template_name in config.theme.static_templates:
                 # MkDocs writes a theme template to site_dir/<name> once this returns
@@ -427,9 +441,36 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         result = self.results.get(src_uri)
         return result.page.waivers if result is not None and result.page is not None else []
 
+    @event_priority(-100)  # last: every plugin has written what it writes
+    @_fail_closed
+    def _check_outputs(self, *, config) -> None:
+        """Every file in site_dir has a reviewed origin and was scanned; else the build fails (``exclude``:
+        files of no known origin are removed and reported)."""
+        if self.inventory is None or self.gate is None or self.preview:
+            return
+        rules = self.gate.rules
+
+        def scan(display: str, text: str) -> list[Finding]:
+            if display.endswith((".html", ".htm", ".svg", ".xml", ".xhtml")):
+                return rules.scan_html(display, text)
+            return rules.scan_text(display, text)
+
+        unknown, findings = self.inventory.audit(scan, rules.host_allowed)
+        if unknown and self.config.on_unapproved == "exclude" and not findings:
+            for finding in unknown:
+                (self.site_dir / finding.path.removeprefix("site/")).unlink(missing_ok=True)
+            log.warning(Msg(f"输出目录中 {len(unknown)} 个文件没有经审核的来源，已删除：",
+                            f"{len(unknown)} file(s) in the output had no reviewed origin and were removed:")
+                        .render(self.lang) + "\n" + render_findings(unknown, self.lang))
+            return
+        if unknown or findings:
+            self._abort(Msg("输出目录中有未经审核或未通过检查的内容，停止发布",
+                            "the output holds content that was not reviewed or failed the checks; publication "
+                            "stopped"), [*unknown, *findings])
+
     @event_priority(100)  # first: other plugins then see the site checked and stamped
     @_fail_closed
-    def on_post_build(self, *, config) -> None:
+    def _check_site(self, *, config) -> None:
         started = self.timer.start() if self.timer.enabled else None    # this event's own time, for the profile
         if self.background is not None:
             background, self.background = self.background, None
@@ -448,6 +489,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if started is not None:
             self.timer.stop("on_post_build", started)
         self._write_profile()
+
+    on_post_build = CombinedEvent(_check_site, _check_outputs)
 
     def _write_profile(self) -> None:
         if self.timer.enabled:
@@ -477,11 +520,11 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 log.error(f"govgate: cannot write the audit report: {exc}")
         if self.preview or self.site_dir is None or not self.site_dir.is_dir():
             return
-        for child in self.site_dir.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child, ignore_errors=True)
-            else:
-                child.unlink(missing_ok=True)
+        try:
+            empty_folder(self.site_dir)
+        except OSError as exc:   # say so loudly: a deployer must not publish what is left
+            log.error(f"govgate: cannot empty {self.site_dir}: {exc}")
+            return
         log.error(Msg("构建失败，已清空输出目录 {d}，不留下可发布的内容", "build failed; emptied {d} so nothing publishable "
                       "is left behind").format(d=self.site_dir).render(self.lang))
 

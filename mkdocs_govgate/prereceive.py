@@ -22,14 +22,12 @@ Settings (``git config`` in the server repository): ``govgate.branch`` (default 
 from __future__ import annotations
 
 import os
-import posixpath
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from .engines import build_gate
 from .errors import GateError
@@ -41,6 +39,7 @@ from .gate import Gate
 from .i18n import Msg
 from .render import render_findings
 from .site import SiteConfig
+from .sitefinder import read_site_settings, site_from_settings
 
 ZERO_OID = "0" * 40
 # Findings about the docs folder itself: the plugin refuses these in every mode.
@@ -151,77 +150,16 @@ def checkout(objects: list[str], commit: str) -> Iterator[Path]:
 
 # -- judging ---------------------------------------------------------------------------------------
 
-def _load_mkdocs(tree: Path) -> dict[str, Any]:
-    from ruamel.yaml import YAML  # noqa: PLC0415
-    from ruamel.yaml.error import YAMLError  # noqa: PLC0415
-
-    for name in ("mkdocs.yml", "mkdocs.yaml"):
-        path = tree / name
-        if path.is_file() and not path.is_symlink():
-            try:
-                data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))   # tags kept, never run
-            except (YAMLError, UnicodeDecodeError) as exc:
-                raise GateError(Msg(f"无法解析：{exc}", f"cannot be parsed: {exc}"), name) from None
-            if not isinstance(data, dict):
-                raise GateError(Msg("不是键值映射", "is not a mapping"), name)
-            return data
-    raise GateError(Msg("推送的提交中没有 mkdocs.yml", "the pushed commit has no mkdocs.yml"))
-
-
-def _govgate_entry(plugins: Any) -> dict | None:
-    """The plugin's options ({} when enabled without options); None when the plugin is absent."""
-    items = plugins.items() if isinstance(plugins, dict) else (
-        [(p, {}) if isinstance(p, str) else next(iter(p.items()), (None, None)) for p in plugins]
-        if isinstance(plugins, list) else [])
-    for name, options in items:
-        if name == "govgate":
-            return dict(options) if isinstance(options, dict) else {}
-    return None
-
-
-def _config_findings(mk: dict[str, Any], settings: ServerSettings) -> list[Finding]:
-    """The build must run the gate against the trust store the server judges with."""
-    def finding(zh: str, en: str, hint: Msg) -> Finding:
-        return Finding("mkdocs.yml", 0, 0, "server.config", "input", Severity.BLOCK, Msg(zh, en), suggestion=hint)
-
-    entry = _govgate_entry(mk.get("plugins", ["search"]))
-    if entry is None:
-        return [finding("mkdocs.yml 没有启用 govgate 插件：构建将不经门禁发布网站",
-                        "mkdocs.yml does not enable the govgate plugin: the build would publish without the gate",
-                        Msg("在 plugins 中恢复 govgate", "put govgate back under plugins"))]
-    expected = {"policy": f"{settings.trust_dir}/policy.yml", "reviewers": f"{settings.trust_dir}/reviewers.yml",
-                "rules_dir": f"{settings.trust_dir}/rules"}
-    out = []
-    for key, value in expected.items():
-        given = entry.get(key, value)
-        if posixpath.normpath(str(given).strip()) != value:
-            out.append(finding(f"govgate 插件的 {key} 指向 {given}，服务器只认 {value}",
-                               f"the govgate plugin's {key} points at {given}; the server only trusts {value}",
-                               Msg(f"改回 {value}", f"set it back to {value}")))
-    if entry.get("trust_root") and str(entry["trust_root"]).strip() != settings.trust_root:
-        out.append(finding("govgate 插件设置了与服务器不同的信任根（trust_root）",
-                           "the govgate plugin pins a trust root (trust_root) other than the server's",
-                           Msg("删除 trust_root，由 CI 变量 GOVGATE_TRUST_ROOT 给出", "remove trust_root; CI gives it as "
-                               "GOVGATE_TRUST_ROOT")))
-    return out
-
-
-def _docs_dir(tree: Path, mk: dict[str, Any], settings: ServerSettings) -> Path:
-    name = settings.docs_dir or mk.get("docs_dir") or "docs"
-    docs = tree / str(name)
-    if not isinstance(name, str) or docs.is_symlink() or not docs.resolve().is_relative_to(tree.resolve()) \
-            or not docs.is_dir():
-        raise GateError(Msg(f"文档目录 {name} 不存在或不在仓库内", f"the docs folder {name} is missing or outside the "
-                            "repository"), "mkdocs.yml")
-    return docs
-
-
-def _assets(mk: dict[str, Any]) -> list[str]:
-    declared = [str(a) for a in list(mk.get("extra_css") or []) + list(mk.get("extra_javascript") or [])
-                if isinstance(a, str)]
-    entry = _govgate_entry(mk.get("plugins", ["search"])) or {}
-    declared += [str(a) for a in entry.get("assets") or [] if isinstance(a, str)]
-    return sorted({a for a in declared if "://" not in a})
+def _trust_dir_findings(site: SiteConfig, tree: Path, settings: ServerSettings) -> list[Finding]:
+    """The server judges with the trust store it is configured for; the site must use that one."""
+    trust = (tree / settings.trust_dir).resolve()
+    if site.policy_path.resolve().parent == trust and site.reviewers_path.resolve().parent == trust:
+        return []
+    return [Finding("mkdocs.yml", 0, 0, "server.config", "input", Severity.BLOCK, Msg(
+        f"govgate 插件的审核策略或名册不在 {settings.trust_dir}/ 中，服务器只认该信任库",
+        f"the govgate plugin's policy or roster is not in {settings.trust_dir}/, the only trust store the server "
+        "trusts"), suggestion=Msg(f"改回 {settings.trust_dir}/policy.yml 与 {settings.trust_dir}/reviewers.yml",
+                                  f"set them back to {settings.trust_dir}/policy.yml and reviewers.yml"))]
 
 
 def _verify_trust_store(gate: Gate, tree: Path, site: SiteConfig, settings: ServerSettings) -> None:
@@ -241,13 +179,13 @@ def judge_tree(tree: Path, settings: ServerSettings) -> tuple[list[Finding], int
                             "the publishing branch are refused"),
                         hint=Msg("服务器管理员设置：git config govgate.trustRoot <引入提交>:<管理员密钥指纹>",
                                  "the server admin sets: git config govgate.trustRoot <commit>:<admin key fingerprint>"))
-    mk = _load_mkdocs(tree)
-    findings = _config_findings(mk, settings)
-    docs = _docs_dir(tree, mk, settings)
-    trust_dir = settings.trust_dir
-    site = SiteConfig.at(tree, docs.relative_to(tree), f"{trust_dir}/policy.yml", f"{trust_dir}/reviewers.yml",
-                         f"{trust_dir}/rules", settings.lang, _assets(mk))
-    site.use_directory_urls = mk.get("use_directory_urls", True) is not False
+    # One reading of the configuration (safe: nothing runs) and one judge, as the build: a refused
+    # setting (hooks, the gate switched off, unknown plugins …) refuses the push.
+    _, mk = read_site_settings(tree / "mkdocs.yml")
+    site = site_from_settings(tree, mk, settings.lang)
+    if settings.docs_dir:
+        site.docs_dir = tree / settings.docs_dir
+    findings = _trust_dir_findings(site, tree, settings)
     site.trust_root = settings.trust_root
     site.cache_dir = tree.parent / "cache"   # never a cache the pusher could have planted
     gate = build_gate(site)   # the recipe the build uses, with the server's trust root and trust store paths
@@ -261,7 +199,7 @@ def judge_tree(tree: Path, settings: ServerSettings) -> tuple[list[Finding], int
     blocking = [f for f in report.publishable_findings() if f.blocking]
     if settings.on_unapproved == "exclude":   # the plugin leaves unapproved pages out; content still blocks
         blocking = [f for f in blocking if f.category not in ("approval", "input") or f.rule in _SITE_RULES]
-    prefix = docs.relative_to(tree).as_posix()   # the pusher knows repository paths, not docs_dir ones
+    prefix = site.docs_dir.relative_to(tree).as_posix()   # the pusher knows repository paths, not docs_dir ones
     return findings + [replace(f, path=f"{prefix}/{f.path}" if f.path else prefix) for f in blocking], len(pages)
 
 

@@ -367,11 +367,16 @@ def _theme_edits(splice: _Splice, data: CommentedMap, added: list[Msg], manual: 
     theme = data.get("theme", None)
     if "theme" not in data:
         splice.append(["theme:", "  name: mkdocs",
-                       "  custom_dir: overrides   # 页脚不链接外部网站 / footer without external links"])
+                       "  custom_dir: overrides   # 页脚不链接外部网站 / footer without external links",
+                       "  highlightjs: false      # 不从站外加载脚本 / no scripts from other hosts"])
         added.append(Msg("theme：custom_dir: overrides（页脚不链接外部网站）",
                          "theme: custom_dir: overrides (footer without external links)"))
         return
     name = theme.get("name") if isinstance(theme, dict) else theme
+    if name == "mkdocs" and isinstance(theme, dict) and "highlightjs" not in theme and _set_in_mapping(
+            splice, data, "theme", "highlightjs: false      # 不从站外加载脚本 / no scripts from other hosts", after="name"):
+        added.append(Msg("theme：highlightjs: false（不从站外加载脚本）", "theme: highlightjs: false (no scripts from "
+                         "other hosts)"))
     if name == "mkdocs" and isinstance(theme, dict) and "custom_dir" not in theme:
         if _set_in_mapping(splice, data, "theme", "custom_dir: overrides   # 页脚不链接外部网站 / footer without external links",
                            after="name"):

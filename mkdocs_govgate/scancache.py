@@ -6,7 +6,7 @@ the whole file belongs to one key: the rules' fingerprint (every rule and word l
 today's date (expiry and birth-date checks depend on it), so a change of rules or day
 starts afresh.  Template text found clean is remembered by its hash alone.
 
-The file is JSON in the cache folder (``.govgate-cache/scans.json``).  A file that does not
+The file is JSON in the cache folder (``scans.json``, outside the checkout: cachefile.cache_folder).  A file that does not
 parse or does not have exactly the expected shape is ignored and rewritten, never trusted.
 Like the evidence cache, the folder must be as trustworthy as the checkout: in CI do not
 restore it from untrusted branches.  Clear personal data (``Finding.extra``) is never stored.
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .cachefile import DEFAULT_CACHE_DIR, save_json
+from .cachefile import save_json
 from .findings import Finding, Severity
 from .i18n import Msg
 
@@ -185,7 +185,6 @@ def code_stamp() -> str:
     return stamp.hexdigest()
 
 
-def cached(engine: Any, cache_dir: Path | None, root: Path) -> CachedRules:
-    """``engine`` behind the scan cache, kept next to the evidence cache (``cache_dir`` or ``root/.govgate-cache``)."""
-    folder = cache_dir if cache_dir is not None else root / DEFAULT_CACHE_DIR
+def cached(engine: Any, folder: Path) -> CachedRules:
+    """``engine`` behind the scan cache, kept in ``folder`` next to the evidence cache (outside the checkout)."""
     return CachedRules(engine, ScanCache(folder, engine.fingerprint() + ":" + code_stamp(), dt.date.today()))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cachefile import cache_folder
 from .errors import GateError
 from .i18n import Msg
 from .policy import Policy
 from .roster import Roster
+from .siteconfig.settings import SiteSettings
 
 DEFAULT_POLICY = "signoffs/policy.yml"
 DEFAULT_REVIEWERS = "signoffs/reviewers.yml"
@@ -27,8 +29,10 @@ class SiteConfig:
     assets: list[str] = field(default_factory=list)   # docs_dir files published without a page (extra_css …)
     on_unapproved: str = "fail"
     use_directory_urls: bool = True   # raw HTML links resolve against the page's output folder
-    trust_root: str | None = None     # "<commit>:<admin key>" pinned outside the files it protects
-    cache_dir: Path | None = None
+    trust_root: str | None = None     # "<commit>:<admin key>": set only by an adapter from outside the repository
+    cache_dir: Path | None = None     # None: cachefile.cache_folder (outside the checkout)
+    repo_root: Path | None = None     # the git work tree (sealed paths are relative to it)
+    settings: SiteSettings | None = None   # the safely read mkdocs.yml this site came from
 
     @classmethod
     def at(cls, root: Path, docs_dir: str | Path = DEFAULT_DOCS_DIR, policy: str | Path = DEFAULT_POLICY,
@@ -36,6 +40,11 @@ class SiteConfig:
            lang: str = "zh", assets: list[str] | None = None) -> SiteConfig:
         root = root.resolve()
         return cls(root, root / docs_dir, root / policy, root / reviewers, root / rules_dir, lang, list(assets or []))
+
+    @property
+    def caches(self) -> Path:
+        """The folder of this site's caches (outside the checkout)."""
+        return self.cache_dir or cache_folder(self.repo_root or self.root)
 
     def display(self, path: Path) -> str:
         """A path as people see it: relative to the site root when possible."""

@@ -1,12 +1,21 @@
-"""Finding a site's settings from mkdocs.yml, so the CLI and hooks see what the plugin sees."""
+"""Finding a site's settings: one safe reading of mkdocs.yml for the plugin, the CLI and every hook.
+
+Nothing here imports MkDocs' configuration loader: it runs ``!!python`` tags and imports
+``hooks:`` modules, which would let anyone who can change mkdocs.yml run code on a reviewer's
+machine.  :func:`site_config` reads the file (and its INHERIT chain) with the safe reader and
+refuses any configuration the gate may not build with (siteconfig/judge.py).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from .errors import GateError
+from .evidence.gitobjects import run_git
 from .i18n import Msg
-from .site import DEFAULT_DOCS_DIR, SiteConfig
+from .site import SiteConfig
+from .siteconfig.judge import configuration_problems, refuse
+from .siteconfig.settings import SiteSettings, load_settings
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -17,31 +26,52 @@ def find_config_file(start: Path) -> Path | None:
     return None
 
 
+def repository_root(folder: Path) -> Path:
+    """The git work tree holding ``folder``; the folder itself outside git (sealed paths are relative to it)."""
+    out = run_git(folder, "rev-parse", "--show-toplevel", check=False).decode().strip()
+    return Path(out).resolve() if out else folder.resolve()
+
+
+def read_worktree(root: Path):  # noqa: ANN201 - siteconfig.reader.Loader
+    def load(rel: str) -> bytes | None:
+        path = root / rel
+        return path.read_bytes() if path.is_file() else None
+
+    return load
+
+
+def read_site_settings(config_file: Path) -> tuple[Path, SiteSettings]:
+    """The repository root and the settings of ``config_file``, judged: a refused configuration raises."""
+    repo_root = repository_root(config_file.parent)
+    rel = config_file.resolve().relative_to(repo_root).as_posix()
+    settings = load_settings(rel, read_worktree(repo_root))
+    refuse(configuration_problems(settings))
+    return repo_root, settings
+
+
 def site_from_mkdocs(config_file: Path | None, start: Path, lang: str | None = None) -> SiteConfig:
-    """SiteConfig from mkdocs.yml's govgate plugin entry; defaults when there is no mkdocs.yml."""
+    """The SiteConfig of the mkdocs.yml at ``config_file`` (else found above ``start``)."""
     if config_file is None:
         config_file = find_config_file(start)
     if config_file is None:
-        return SiteConfig.at(start, DEFAULT_DOCS_DIR, lang=lang or "zh")
-    from mkdocs.config import load_config  # noqa: PLC0415 - only the adapter needs MkDocs
-    from mkdocs.exceptions import ConfigurationError  # noqa: PLC0415
+        raise GateError(Msg("找不到 mkdocs.yml：请在站点目录中运行，或用 --config 指明", "no mkdocs.yml found: run this in "
+                            "the site's folder, or name it with --config"), str(start))
+    repo_root, settings = read_site_settings(Path(config_file))
+    return site_from_settings(repo_root, settings, lang)
 
-    try:
-        mk = load_config(str(config_file))
-    except (ConfigurationError, OSError) as exc:
-        raise GateError(Msg(f"无法读取 MkDocs 配置：{exc}", f"cannot read the MkDocs configuration: {exc}"),
-                        str(config_file)) from None
-    plugin = mk.plugins.get("govgate")
-    if plugin is None:
-        raise GateError(Msg("mkdocs.yml 没有启用 govgate 插件", "mkdocs.yml does not enable the govgate plugin"),
-                        str(config_file), hint=Msg("在 plugins 中加入 govgate", "add govgate under plugins"))
-    settings = plugin.config
-    root = config_file.resolve().parent
-    assets = sorted({str(a) for a in list(mk.extra_css) + [str(s) for s in mk.extra_javascript]} | set(settings.assets))
-    site = SiteConfig.at(root, Path(mk.docs_dir), settings.policy, settings.reviewers, settings.rules_dir,
-                         lang or settings.lang, [a for a in assets if "://" not in a])
-    site.on_unapproved = settings.on_unapproved
-    site.use_directory_urls = bool(mk.use_directory_urls)
-    site.trust_root = settings.trust_root
-    site.cache_dir = root / settings.cache_dir if settings.cache_dir else None
+
+def site_from_settings(repo_root: Path, settings: SiteSettings, lang: str | None = None) -> SiteConfig:
+    gate = settings.gate
+    assert gate is not None   # the judge refuses a configuration without the gate
+    local = [a for a in (*settings.extra_css, *settings.extra_javascript, *settings.extra_templates, *gate.assets)
+             if "://" not in a and not a.startswith("//")]
+    root = repo_root / settings.site_root if settings.site_root else repo_root
+    site = SiteConfig(root=root.resolve(), docs_dir=repo_root / settings.docs_dir,
+                      policy_path=repo_root / settings.at_root(gate.policy),
+                      reviewers_path=repo_root / settings.at_root(gate.reviewers),
+                      rules_dir=repo_root / settings.at_root(gate.rules_dir), lang=lang or gate.lang,
+                      assets=sorted(set(local)), on_unapproved=gate.on_unapproved,
+                      use_directory_urls=settings.use_directory_urls)
+    site.repo_root = repo_root
+    site.settings = settings
     return site

@@ -7,7 +7,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from sitekit import Site  # noqa: E402
+from sitekit import Site, admin_pin  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _pinned_admin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pin CI would hold for the test sites (sitekit's admin seals their configuration)."""
+    monkeypatch.setenv("GOVGATE_TRUST_ROOT", admin_pin())
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

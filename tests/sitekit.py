@@ -23,11 +23,15 @@ from ruamel.yaml import YAML
 
 from mkdocs_govgate.digest import page_digest
 from mkdocs_govgate.engines import build_gate
+from mkdocs_govgate.errors import GateError
 from mkdocs_govgate.evidence import sshsig
 from mkdocs_govgate.evidence.inline import INLINE_NAMESPACE, payload_for
 from mkdocs_govgate.page import Page
 from mkdocs_govgate.report import Report
-from mkdocs_govgate.sitefinder import site_from_mkdocs
+from mkdocs_govgate.siteconfig.manifest import worktree_manifest
+from mkdocs_govgate.siteconfig.seal import Seal, seal_payload, seal_text
+from mkdocs_govgate.siteconfig.sealed import SEAL_FILE, sealed_paths
+from mkdocs_govgate.sitefinder import read_site_settings, site_from_mkdocs
 
 BIN = Path(sys.executable).parent
 TZ = dt.timezone(dt.timedelta(hours=8))
@@ -114,6 +118,8 @@ class Site:
     plugins_before: list[str] = field(default_factory=lambda: ["search"])
     extra_config: str = ""
     pages: dict[str, tuple[dict, str]] = field(default_factory=dict)
+    auto_seal: bool = True     # the admin (root1) re-seals after every write; attack tests switch it off
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         (self.root / "content").mkdir(parents=True, exist_ok=True)
@@ -139,14 +145,24 @@ class Site:
             path.write_bytes(text)
         else:
             path.write_text(text, encoding="utf-8")
+        if self.auto_seal and (self.root / "mkdocs.yml").is_file() and rel != f"signoffs/{SEAL_FILE}":
+            self.seal()
         return path
+
+    def seal(self, by: str = "root1") -> None:
+        """What `govgate seal` writes: ``by``'s signature over the digests of every configuration file."""
+        seal_configuration(self.root, by)
 
     def write_config(self, **govgate: object) -> None:
         options = {"on_unapproved": self.on_unapproved, **govgate}
+        others = [p for p in self.plugins_before if p != "search"]
+        if others:          # the admin allows the plugins the test site uses (siteconfig/judge.py)
+            options.setdefault("allow_plugins", others)
         plugin_lines = "".join(f"  - {p}\n" for p in self.plugins_before)
         option_lines = "".join(f"      {k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in options.items())
+        theme_safety = "  highlightjs: false\n" if self.theme == "mkdocs" else "  font: false\n"  # nothing from other hosts
         self.write("mkdocs.yml", f"site_name: 测试县人民政府\ndocs_dir: content\nsite_dir: site\n"
-                                 f"theme:\n  name: {self.theme}\n"
+                                 f"theme:\n  name: {self.theme}\n{theme_safety}"
                                  f"plugins:\n{plugin_lines}  - govgate:\n{option_lines}{self.extra_config}")
 
     def page(self, rel: str, body: str, *, classification: str = "general", author: str = "editor1",
@@ -171,7 +187,7 @@ class Site:
         at = at or dt.datetime(2025, 1, 10, 9, 0, tzinfo=TZ) + dt.timedelta(minutes=len(entries))
         entry = {"stage": stage, "by": by or DEFAULT_SIGNERS[stage], "decision": decision, "opinion": opinion,
                  "at": at.isoformat(), "digest": digest or self.digest(rel)}
-        entry.update(inline_signature(entry))
+        entry.update(inline_signature(entry, rel))
         entries.append(entry)
         self._render(rel)
         return entry
@@ -186,7 +202,7 @@ class Site:
     def sign_with_key_of(self, rel: str, stage: str, by: str, key_owner: str) -> dict:
         """An entry naming ``by`` whose inline signature was made with ``key_owner``'s key (a forgery)."""
         entry = self.sign(rel, stage, by=by)
-        payload = payload_for(entry["digest"], stage, by, entry["decision"], dt.datetime.fromisoformat(entry["at"]))
+        payload = payload_for(entry["digest"], stage, by, entry["decision"], dt.datetime.fromisoformat(entry["at"]), rel)
         entry["signature"] = sshsig.sign(private_key(key_owner), sshsig.key_blob_from_line(public_line(key_owner)),
                                          payload, INLINE_NAMESPACE)
         self._render(rel)
@@ -199,12 +215,35 @@ class Site:
             self.sign(rel, stage)
 
     def run(self, *args: str, check: bool = False) -> subprocess.CompletedProcess:
-        env = dict(os.environ, NO_COLOR="1", PYTHONWARNINGS="ignore")
+        env = dict(os.environ, NO_COLOR="1", PYTHONWARNINGS="ignore", GOVGATE_TRUST_ROOT=admin_pin(), **self.extra_env)
         return subprocess.run([str(a) for a in args], cwd=self.root, capture_output=True, text=True, env=env,
                               check=check, timeout=300)
 
     def build(self, *args: str) -> subprocess.CompletedProcess:
         return self.run(str(BIN / "mkdocs"), "build", *args)
+
+    def add_plugin(self, name: str, hook_source: str) -> None:
+        """Another installed MkDocs plugin (its functions as event handlers), which an admin allows.
+
+        Installed for the test's processes only: a module and a dist-info entry point on PYTHONPATH.
+        """
+        folder = self.root.parent / "plugins"
+        module = f"{name}_plugin"
+        (folder / f"{name}-0.1.dist-info").mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}-0.1.dist-info" / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n")
+        (folder / f"{name}-0.1.dist-info" / "entry_points.txt").write_text(
+            f"[mkdocs.plugins]\n{name} = {module}:TestPlugin\n")
+        (folder / f"{module}.py").write_text(
+            hook_source + "\nfrom mkdocs.plugins import BasePlugin\n\n\nclass TestPlugin(BasePlugin):\n    pass\n\n\n"
+            "for _name, _fn in list(globals().items()):\n    if _name.startswith('on_') and callable(_fn):\n"
+            "        setattr(TestPlugin, _name, lambda self, *a, _f=_fn, **k: _f(*a, **k))\n", encoding="utf-8")
+        self.extra_env["PYTHONPATH"] = str(folder)
+        self.plugins_before = [*self.plugins_before, name]
+        self.write_config()
+
+    def gate_build(self, *args: str) -> subprocess.CompletedProcess:
+        """`govgate build`: what CI runs (the configuration is judged before MkDocs reads it)."""
+        return self.run(str(BIN / "govgate"), "build", *args)
 
     def govgate(self, *args: str) -> subprocess.CompletedProcess:
         return self.run(str(BIN / "govgate"), *args)
@@ -230,10 +269,27 @@ class Site:
         return "\n".join(chunks)
 
 
-def inline_signature(entry: dict) -> dict:
-    """The inline signature `govgate approve` adds: SSHSIG over the signed fields of the entry."""
+def admin_pin(person: str = "root1") -> str:
+    """The pin an admin gives CI for an inline site: the fingerprint of their key."""
+    return sshsig.key_fingerprint(sshsig.key_blob_from_line(public_line(person)))
+
+
+def seal_configuration(root: Path, by: str = "root1") -> None:
+    try:
+        _, settings = read_site_settings(root / "mkdocs.yml")
+    except GateError:
+        return      # a configuration the gate refuses anyway: nothing to seal
+    files = worktree_manifest(root, sealed_paths(settings), f"signoffs/{SEAL_FILE}")
+    at = dt.datetime(2025, 1, 1, tzinfo=TZ).isoformat()
+    signature = sshsig.sign(private_key(by), sshsig.key_blob_from_line(public_line(by)), seal_payload(by, at, files),
+                            INLINE_NAMESPACE)
+    (root / "signoffs" / SEAL_FILE).write_text(seal_text(Seal(by, at, files, signature)), encoding="utf-8")
+
+
+def inline_signature(entry: dict, rel: str) -> dict:
+    """The inline signature `govgate approve` adds: SSHSIG over the signed fields of the entry and the page's path."""
     payload = payload_for(entry["digest"], entry["stage"], entry["by"], entry["decision"],
-                          dt.datetime.fromisoformat(entry["at"]))
+                          dt.datetime.fromisoformat(entry["at"]), rel)
     blob = sshsig.key_blob_from_line(public_line(entry["by"]))
     return {"signature": sshsig.sign(private_key(entry["by"]), blob, payload, INLINE_NAMESPACE)}
 

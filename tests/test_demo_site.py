@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -10,7 +11,16 @@ from pathlib import Path
 import pytest
 from sitekit import BIN
 
+from mkdocs_govgate.evidence import sshsig
+
 ROOT = Path(__file__).resolve().parents[1]
+# the pin the demo's CI would hold: its admin's key (demo/sign_demo.py seals the configuration with it)
+DEMO_PIN = sshsig.key_fingerprint(sshsig.key_blob_from_line((ROOT / "demo" / "keys" / "liuyang.pub").read_text()))
+
+
+@pytest.fixture(autouse=True)
+def _demo_pin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVGATE_TRUST_ROOT", DEMO_PIN)
 WAITING = "tzgg/draft-recruitment.md"
 
 
@@ -20,7 +30,8 @@ def demo(tmp_path_factory) -> Path:
     for name in ("content", "signoffs", "overrides"):
         shutil.copytree(ROOT / name, target / name)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    result = subprocess.run([str(BIN / "mkdocs"), "build"], cwd=target, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([str(BIN / "govgate"), "build"], cwd=target, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "GOVGATE_TRUST_ROOT": DEMO_PIN})
     assert result.returncode == 0, result.stderr
     return target
 

@@ -12,6 +12,8 @@ import json
 import pytest
 from sitekit import Site
 
+from mkdocs_govgate.cachefile import cache_folder
+
 pytestmark = pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(),
                                 reason="the deferred check runs in forked processes")
 
@@ -20,7 +22,7 @@ FAILING_HOOK = """
 def on_nav(nav, config, files):
     raise RuntimeError("another plugin broke")
 """
-# A hook that records what exists in site_dir when pages are rendered (nothing may be written yet).
+# A plugin that records what exists in site_dir when pages are rendered (nothing may be written yet).
 RECORDING_HOOK = """
 import os
 def on_page_content(html, page, config, files):
@@ -42,9 +44,7 @@ def annexed_site(site: Site, annex: str) -> Site:
 
 def test_a_refused_attachment_stops_the_build_before_anything_is_written(site: Site) -> None:
     annexed_site(site, "附件\n本件为绝密★5年文件。\n")
-    site.write("hooks.py", RECORDING_HOOK)
-    site.extra_config = "hooks:\n  - hooks.py\n"
-    site.write_config()
+    site.add_plugin("recorder", RECORDING_HOOK)
     result = site.build()
     assert result.returncode != 0
     assert "files/annex.txt" in result.stderr and "secret" in result.stderr
@@ -71,8 +71,7 @@ def test_a_clean_attachment_is_published_and_the_report_names_every_verdict(site
 def test_another_plugin_failing_meanwhile_ends_the_build_with_the_complete_report(site: Site) -> None:
     annexed_site(site, "附件\n县应急管理局关于做好防汛工作的通知。\n")
     site.page("draft.md", "# 待审稿\n")
-    site.write("hooks.py", FAILING_HOOK)
-    site.extra_config = "hooks:\n  - hooks.py\n"
+    site.add_plugin("breaker", FAILING_HOOK)
     site.write_config(report_dir="audit")
     result = site.build()      # a child left waiting to hand over its answer would hang here (sitekit: 300 s)
     assert result.returncode != 0 and "another plugin broke" in result.stderr
@@ -99,7 +98,7 @@ def test_a_build_leaves_every_scan_result_for_the_next_check(site: Site) -> None
     site.page("notice2.md", "# 通知二\n\n[附件二](files/annex2.txt)\n")
     site.approve("notice2.md")
     assert site.build().returncode == 0
-    scans = next(site.root.rglob(".govgate-cache/scans.json"))
+    scans = cache_folder(site.root) / "scans.json"
     after_build = set(json.loads(scans.read_text(encoding="utf-8"))["results"])
     check = site.govgate("check")
     assert check.returncode == 0, check.stdout + check.stderr

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from sitekit import Site
 
+from mkdocs_govgate.cachefile import cache_folder
+
 SECRET = "绝密★10年"
 THEME_DOMAINS = "mkdocs.org\ncdnjs.cloudflare.com\nfonts.googleapis.com\nfonts.gstatic.com\nsquidfunk.github.io\n"
 
@@ -123,7 +125,7 @@ def test_template_changed_after_clean_builds_is_caught(tmp_path: Path, rebuilds:
     for _ in range(rebuilds):
         result = site.build()
         assert result.returncode == 0, result.stderr
-    assert (site.root / ".govgate-cache" / "scans.json").is_file()
+    assert (cache_folder(site.root) / "scans.json").is_file()
     site.write("overrides/main.html", clean.replace("办公室</p>", f"办公室 {SECRET}</p>"))
     log = refused(site)
     assert "secret.marking" in log

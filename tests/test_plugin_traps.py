@@ -140,7 +140,8 @@ def test_hook_changing_markdown_after_approval_is_refused(tmp_path: Path) -> Non
     site.write("hook.py", "def on_page_markdown(markdown, page, **kwargs):\n"
                           "    return markdown + '\\n\\n追加的ZZQX7731文字\\n'\n")
     log = refused(site)
-    assert "index.md" in log and "改动了页面文字" in log
+    # hooks run repository code in the build: refused before any page is read (issue #11)
+    assert "不允许 hooks" in log and "hook.py" in log
 
 
 # -- encodings ---------------------------------------------------------------------------------------
@@ -179,7 +180,8 @@ def test_internal_error_fails_the_build(tmp_path: Path) -> None:
     site.write("hook.py", "import mkdocs_govgate.gate as gate\n\n\ndef _broken(*args, **kwargs):\n"
                           "    raise RuntimeError('digest store unavailable')\n\n\ngate.compute_digest = _broken\n")
     log = refused(site)
-    assert "门禁内部错误" in log and "RuntimeError: digest store unavailable" in log
+    # a hook can no longer reach into the gate: the configuration is refused first (issue #11)
+    assert "不允许 hooks" in log and "RuntimeError" not in log
 
 
 def test_unusual_front_matter_never_passes_silently(fail_site: Site) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..cachefile import DEFAULT_CACHE_DIR
+from ..cachefile import cache_folder
 from ..errors import GateError
 from ..i18n import Msg
 from ..page import Page, Signoff
@@ -18,11 +18,12 @@ from ..pool import start_child
 from ..roster import Roster
 from .cache import ResultCache, cache_key
 from .gitobjects import ensure_full_history, head_commit, repo_toplevel, run_git
-from .history import VERIFIER_VERSION, HistoryEvidence
+from .history import VERIFIER_VERSION, HistoryEvidence, verify_head_configuration
 from .inline import InlineEvidence
 from .truststore import TRUST_ROOT_ENV, TrustRoot
 from .versions import signoff_key
 
+CONFIG_ENTRY = ":configuration"   # the cache's record that HEAD's configuration was verified
 PREFILL_MIN = 200     # sign-offs: below this, forking costs more than the memory it saves
 
 __all__ = ["CachedHistoryEvidence", "HistoryEvidence", "InlineEvidence", "TrustRoot", "TRUST_ROOT_ENV",
@@ -33,7 +34,8 @@ class CachedHistoryEvidence:
     """History evidence behind the result cache: history is only read when something changed."""
 
     def __init__(self, docs_dir: Path, policy_path: Path, reviewers_path: Path, trust_root: TrustRoot,
-                 cache_dir: Path | None = None):
+                 cache_dir: Path | None = None, config_path: str = "mkdocs.yml"):
+        self.config_path = config_path
         self.docs_dir = docs_dir
         self.repo_root = repo_toplevel(docs_dir)
         ensure_full_history(self.repo_root)
@@ -51,7 +53,7 @@ class CachedHistoryEvidence:
         self.docs_prefix = "" if prefix == "." else prefix + "/"
         key = cache_key(VERIFIER_VERSION, self.head, store, trust_root.commit, trust_root.key, self.docs_prefix,
                         self.policy_file, self.roster_file)
-        folder = cache_dir if cache_dir is not None else self.repo_root / DEFAULT_CACHE_DIR
+        folder = cache_dir if cache_dir is not None else cache_folder(self.repo_root)
         self.cache = ResultCache(folder, key)
         self._history: HistoryEvidence | None = None
         self._failed: dict[tuple[str, str, str], GateError] = {}
@@ -60,8 +62,19 @@ class CachedHistoryEvidence:
     def history(self) -> HistoryEvidence:
         if self._history is None:
             self._history = HistoryEvidence(self.repo_root, self.docs_dir, self.trust_root, self.trust_dir,
-                                            self.policy_file, self.roster_file)
+                                            self.policy_file, self.roster_file, self.config_path)
         return self._history
+
+    def verify_configuration(self) -> None:
+        """HEAD's site configuration is the one admins' signed commits made effective (raises GateError).
+
+        The verdict for this HEAD and pin is remembered: a warm build does not walk history again.
+        """
+        if self.cache.lookup(CONFIG_ENTRY, self.head, "sealed") == []:
+            return
+        verify_head_configuration(self.repo_root, self.docs_dir, self.trust_root, self.trust_dir, self.policy_file,
+                                  self.roster_file, self.config_path)
+        self.cache.store(CONFIG_ENTRY, self.head, "sealed", [])
 
     def __call__(self, page: Page, signoff: Signoff) -> list[Msg]:
         repo_path = self.docs_prefix + page.path
@@ -124,13 +137,15 @@ class CachedHistoryEvidence:
 
 
 def build_verifier(mode: str, docs_dir: Path, policy_path: Path, reviewers_path: Path, roster: Roster,
-                   trust_root: str | None = None, cache_dir: Path | None = None):  # noqa: ANN201
+                   trust_root: TrustRoot | None = None, cache_dir: Path | None = None,
+                   config_path: str = "mkdocs.yml"):  # noqa: ANN201
     """The evidence callable for the policy's ``evidence`` mode.
 
-    ``trust_root``: ``<commit>:<admin key fingerprint>`` from the plugin config; when None,
-    the ``GOVGATE_TRUST_ROOT`` environment variable.  ``cache_dir``: default
-    ``<repo>/.govgate-cache``.
+    ``trust_root``: the pin an adapter got from outside the repository; None: the environment or
+    ``git config govgate.trustRoot`` (TrustRoot.from_outside).  ``cache_dir``: default
+    cachefile.cache_folder (outside the checkout).
     """
     if mode == "inline":
         return InlineEvidence(roster, policy_path.parent)
-    return CachedHistoryEvidence(docs_dir, policy_path, reviewers_path, TrustRoot.from_config(trust_root), cache_dir)
+    pin = trust_root or TrustRoot.from_outside(repo_toplevel(docs_dir))
+    return CachedHistoryEvidence(docs_dir, policy_path, reviewers_path, pin, cache_dir, config_path)

@@ -151,7 +151,7 @@ class Attestor:
                 key, key_note = self._key(commit_signature, commit_payload, GIT_NAMESPACE, signoff.by)
         else:
             raw = signoff.signature.encode("utf-8") if signoff.signature else None
-            key, key_note = self._key(raw, signed_payload(signoff), INLINE_NAMESPACE, signoff.by)
+            key, key_note = self._key(raw, signed_payload(signoff, page.path), INLINE_NAMESPACE, signoff.by)
         return Attestation(commit_id, commit_note, key, fingerprint(key) if key else None, key_note)
 
 

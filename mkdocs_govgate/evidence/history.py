@@ -33,11 +33,12 @@ from .truststore import (
     TrustChain,
     TrustRoot,
     TrustWalker,
+    changed_paths,
     key_problems,
 )
 from .versions import UNREADABLE, PageVersion, read_version, read_version_parsed, signoff_key
 
-VERIFIER_VERSION = "history-1"
+VERIFIER_VERSION = "history-2"   # 2: the whole site configuration is sealed, not only signoffs/
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
@@ -55,7 +56,7 @@ class HistoryEvidence:
     """
 
     def __init__(self, repo_root: Path, docs_dir: Path, trust_root: TrustRoot, trust_dir: str = "signoffs",
-                 policy_file: str = "policy.yml", roster_file: str = "reviewers.yml"):
+                 policy_file: str = "policy.yml", roster_file: str = "reviewers.yml", config_path: str = "mkdocs.yml"):
         self.repo_root = repo_root
         ensure_full_history(repo_root)
         self.head = head_commit(repo_root)
@@ -65,8 +66,9 @@ class HistoryEvidence:
         self.reader = ObjectReader(repo_root)
         self.index: HistoryIndex = build_index(repo_root, self.head, self.docs_prefix, self.trust_dir + "/")
         self.checker = SignatureChecker(self.reader, self.trust_dir)
-        self.chain: TrustChain = TrustWalker(self.reader, self.checker, self.index, self.trust_dir, policy_file,
-                                             roster_file).walk(trust_root)
+        self.walker = TrustWalker(self.reader, self.checker, self.index, self.trust_dir, policy_file, roster_file,
+                                  config_path)
+        self.chain: TrustChain = self.walker.walk(trust_root)
         self._check_head_trust_store()
         self._versions: dict[str | None, PageVersion] = {None: PageVersion((), "")}
         self._introductions: dict[tuple[str, str], list[Introduction]] = {}
@@ -102,19 +104,7 @@ class HistoryEvidence:
     # -- trust store --------------------------------------------------------------------------
 
     def _check_head_trust_store(self) -> None:
-        state = self.chain.states.get(self.head)
-        found = self.reader.resolve(f"{self.head}:{self.trust_dir}")
-        if state is not None and found and found[0] == state.tree:
-            return
-        reasons = "; ".join(f"{v.commit[:12]}: {v.reason.zh}" for v in self.chain.violations[-5:])
-        reasons_en = "; ".join(f"{v.commit[:12]}: {v.reason.en}" for v in self.chain.violations[-5:])
-        raise GateError(
-            Msg(f"{self.trust_dir}/ 含有未经管理员签名认可的修改，信任库不可信（{reasons}）",
-                f"{self.trust_dir}/ holds changes no admin signed: the trust store is not trusted ({reasons_en})"),
-            self.trust_dir,
-            hint=Msg("由管理员用签名提交（git commit -S）重新提交该修改，或撤销（git revert）未经认可的提交",
-                     "have an admin re-commit the change with a signed commit (git commit -S), or revert the "
-                     "unapproved commit(s)"))
+        check_head_configuration(self.head, self.walker, self.chain, self.trust_dir)
 
     @property
     def trusted_state(self):  # noqa: ANN201 - TrustState
@@ -258,3 +248,44 @@ def _trailer_problems(found: ApprovalTrailer, expected: ApprovalTrailer) -> list
 
 def repo_root_of(path: Path) -> Path:
     return Path(run_git(path, "rev-parse", "--show-toplevel").decode().strip())
+
+
+def check_head_configuration(head: str, walker: TrustWalker, chain: TrustChain, trust_dir: str) -> None:
+    """HEAD's site configuration (trust store and every sealed file) must be the one admins made effective."""
+    state = chain.states.get(head)
+    actual = walker.configuration(head)
+    if state is not None and actual.identity == (state.tree, state.sealed):
+        return
+    changed = changed_paths(state.sealed, actual.sealed) if state is not None else []
+    if state is None or actual.tree != state.tree:
+        changed.insert(0, trust_dir + "/")
+    reasons = "; ".join(f"{v.commit[:12]}: {v.reason.zh}" for v in chain.violations[-5:])
+    reasons_en = "; ".join(f"{v.commit[:12]}: {v.reason.en}" for v in chain.violations[-5:])
+    raise GateError(
+        Msg(f"站点配置含有未经管理员签名认可的修改（{', '.join(changed)}），不可信：{reasons}",
+            f"the site configuration holds changes no admin signed ({', '.join(changed)}): not trusted: "
+            f"{reasons_en}"),
+        changed[0] if changed else trust_dir,
+        hint=Msg("由管理员用签名提交（git commit -S）重新提交该修改，或撤销（git revert）未经认可的提交",
+                 "have an admin re-commit the change with a signed commit (git commit -S), or revert the "
+                 "unapproved commit(s)"))
+
+
+def verify_head_configuration(repo_root: Path, docs_dir: Path, trust_root: TrustRoot, trust_dir: str,
+                              policy_file: str, roster_file: str, config_path: str) -> None:
+    """Only the trust walk: HEAD's configuration is what admins made effective (raises GateError).
+
+    Lighter than HistoryEvidence (no page versions are read), so a build can prove its configuration
+    before the sign-offs are verified elsewhere (prefill)."""
+    ensure_full_history(repo_root)
+    head = head_commit(repo_root)
+    prefix = docs_dir.resolve().relative_to(repo_root.resolve()).as_posix()
+    reader = ObjectReader(repo_root)
+    checker = SignatureChecker(reader, trust_dir)
+    try:
+        index = build_index(repo_root, head, "" if prefix == "." else prefix + "/", trust_dir + "/")
+        walker = TrustWalker(reader, checker, index, trust_dir, policy_file, roster_file, config_path)
+        check_head_configuration(head, walker, walker.walk(trust_root), trust_dir)
+    finally:
+        checker.close()
+        reader.close()

@@ -32,6 +32,7 @@ class HistoryIndex:
     changes: dict[str, list[Change]] = field(default_factory=dict)   # tracked path → changes, oldest first
     changed_paths: dict[tuple[str, int], int] = field(default_factory=dict)  # (commit, parent index) → count
     touches_trust: set[tuple[str, int]] = field(default_factory=set)       # (commit, parent index)
+    touched: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)   # every path each commit changed
 
     def is_ancestor_or_self(self, commit: str) -> bool:
         return commit in self.order
@@ -90,6 +91,7 @@ def _blob(oid: str) -> str | None:
 def _record(index: HistoryIndex, commit: str, parent_index: int, entries: list[tuple[str, str, str]],
             tracked_prefix: str, trust_prefix: str) -> None:
     index.changed_paths[(commit, parent_index)] = len(entries)
+    index.touched[(commit, parent_index)] = tuple(path for _, _, path in entries)
     for old, new, path in entries:
         if path.startswith(trust_prefix):
             index.touches_trust.add((commit, parent_index))
@@ -104,6 +106,7 @@ def _record_merge(index: HistoryIndex, repo_root: Path, commit: str, tracked_pre
         out = run_git(repo_root, "diff-tree", "-r", "-z", "--no-renames", "--no-abbrev", "--raw", parent, commit)
         entries, _ = _parse_raw(out.split(b"\0"), 0)
         index.changed_paths[(commit, parent_index)] = len(entries)
+        index.touched[(commit, parent_index)] = tuple(path for _, _, path in entries)
         if any(path.startswith(trust_prefix) for _, _, path in entries):
             index.touches_trust.add((commit, parent_index))
         per_parent.append({path: (old, new) for old, new, path in entries if path.startswith(tracked_prefix)})

@@ -1,7 +1,7 @@
 """Inline evidence: a signature inside each sign-off entry, checked against the CURRENT roster.
 
 The entry's ``signature:`` is an SSHSIG (namespace ``govgate``) or an armored OpenPGP
-detached signature over the canonical JSON of {digest, stage, by, decision, at} (sorted
+detached signature over the canonical JSON of {digest, stage, by, decision, at, path} (sorted
 keys, UTF-8, no whitespace).  It survives squash and rebase merges, but it is weaker than
 history evidence: there is no record of *when* in history it was made, so a revocation
 only takes effect through ``valid_until`` (compared with the entry's own ``at``, which
@@ -25,12 +25,14 @@ from .sshsig import SignatureError
 INLINE_NAMESPACE = "govgate"
 
 
-def signed_payload(signoff: Signoff) -> bytes:
-    return canonical_json(signoff.signed_fields())
+def signed_payload(signoff: Signoff, path: str) -> bytes:
+    return canonical_json(signoff.signed_fields(path))
 
 
-def payload_for(digest: str, stage: str, by: str, decision: str, at: dt.datetime) -> bytes:
-    return canonical_json({"digest": digest, "stage": stage, "by": by, "decision": decision, "at": at.isoformat()})
+def payload_for(digest: str, stage: str, by: str, decision: str, at: dt.datetime, path: str) -> bytes:
+    """``path``: the page relative to docs_dir (``tzgg/a.md``)."""
+    return canonical_json({"digest": digest, "stage": stage, "by": by, "decision": decision, "at": at.isoformat(),
+                           "path": path})
 
 
 class InlineEvidence:
@@ -49,7 +51,7 @@ class InlineEvidence:
             return [Msg("签核记录没有内嵌签名（signature），内嵌证据模式下不能计入",
                         "the sign-off has no inline signature, which evidence: inline requires")]
         try:
-            key = signer_key(signoff.signature.encode("utf-8"), signed_payload(signoff), INLINE_NAMESPACE,
+            key = signer_key(signoff.signature.encode("utf-8"), signed_payload(signoff, page.path), INLINE_NAMESPACE,
                              self._openpgp)
         except SignatureError as exc:
             return [Msg("内嵌签名无效：", "inline signature is not valid: ") + exc.message]

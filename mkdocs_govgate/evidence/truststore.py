@@ -27,18 +27,24 @@ from ..errors import GateError
 from ..i18n import Msg
 from ..policy import ADMIN_ROLE, Policy
 from ..roster import Roster, normalise_key
+from ..siteconfig.sealed import sealed_paths
+from ..siteconfig.settings import load_settings
 from . import sshsig
-from .gitobjects import BadCommit, Commit, ObjectReader
+from .gitobjects import BadCommit, Commit, ObjectReader, run_git
 from .historyindex import HistoryIndex
 from .openpgp import OpenPgpKeyring, key_file_path
 from .signatures import GIT_NAMESPACE, signer_key
 from .sshsig import SignatureError
 
 TRUST_ROOT_ENV = "GOVGATE_TRUST_ROOT"
+TRUST_ROOT_GIT_CONFIG = "govgate.trustRoot"
 ROOT_HINT = Msg(
-    "在插件配置 trust_root: <引入提交>:<管理员密钥指纹> 或 CI 变量 GOVGATE_TRUST_ROOT 中固定信任根",
-    "pin the trust root in the plugin config (trust_root: <introduction commit>:<admin key fingerprint>) "
-    "or in the CI variable GOVGATE_TRUST_ROOT")
+    "在仓库之外固定信任根：CI 变量 GOVGATE_TRUST_ROOT，或在本机执行一次 "
+    "git config govgate.trustRoot <引入提交>:<管理员密钥指纹>（内嵌模式只需管理员密钥指纹）",
+    "pin the trust root outside the repository: the CI variable GOVGATE_TRUST_ROOT, or once on this machine "
+    "git config govgate.trustRoot <introduction commit>:<admin key fingerprint> (inline mode: the admin key "
+    "fingerprint alone)")
+_KEY_PREFIXES = ("SHA256:", "openpgp:", "ssh-", "ecdsa-", "sk-")
 
 
 @dataclass(frozen=True)
@@ -48,17 +54,22 @@ class TrustRoot:
 
     @classmethod
     def parse(cls, value: str) -> TrustRoot:
-        commit, sep, key = value.strip().partition(":")
+        """``<commit>:<admin key>``, or the admin key alone (inline mode has no history to anchor in)."""
+        value = value.strip()
+        if value.startswith(_KEY_PREFIXES):
+            return cls("", value)
+        commit, sep, key = value.partition(":")
         if not sep or not commit or not key:
             raise GateError(Msg(f"信任根格式错误：{value!r}", f"malformed trust root: {value!r}"), hint=ROOT_HINT)
         return cls(commit.strip(), key.strip())
 
     @classmethod
-    def from_config(cls, configured: str | None) -> TrustRoot:
-        value = configured or os.environ.get(TRUST_ROOT_ENV, "")
+    def from_outside(cls, repo_root: Path) -> TrustRoot:
+        """The pin, from where no file of the repository can set it: the environment, else git's local config."""
+        value = os.environ.get(TRUST_ROOT_ENV, "").strip() or pinned_in_git_config(repo_root)
         if not value:
-            raise GateError(Msg("没有固定信任根，无法核验签核历史", "no trust root is pinned: sign-off history cannot be "
-                                "verified"), hint=ROOT_HINT)
+            raise GateError(Msg("没有固定信任根，无法核验站点配置与签核", "no trust root is pinned: the site configuration "
+                                "and sign-offs cannot be verified"), hint=ROOT_HINT)
         return cls.parse(value)
 
     def matches(self, key: str) -> bool:
@@ -69,6 +80,11 @@ class TrustRoot:
         return normalise_key(pin) == key
 
 
+def pinned_in_git_config(repo_root: Path) -> str:
+    """``git config govgate.trustRoot`` from the user's and the clone's own settings (never a tracked file)."""
+    return run_git(repo_root, "config", "--get", TRUST_ROOT_GIT_CONFIG, check=False).decode().strip()
+
+
 @dataclass(frozen=True)
 class TrustState:
     tree: str
@@ -77,10 +93,32 @@ class TrustState:
     asof: int                                   # trusted time: when an admin made this version effective
     revoked: frozenset[tuple[str, str]]         # (person, key) retired at some point in history
     until: dict[str, tuple[dt.date, int]]       # person → (earliest valid_until seen, when first seen)
-    pending: tuple[str | None, frozenset[str]] | None = None   # proposed tree, admins who signed it
+    pending: tuple[Configuration, frozenset[str]] | None = None   # proposed configuration, admins who signed it
+    sealed: SealedFiles = ()                     # the site configuration this state makes effective
 
     def valid_until(self, person: str) -> tuple[dt.date, int] | None:
         return self.until.get(person)
+
+
+SealedFiles = tuple[tuple[str, str | None], ...]      # (repository path, tree or blob id; None: absent)
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """What a commit holds of the site configuration: the trust store and every other sealed path."""
+
+    tree: str | None               # the trust store folder (policy, roster, keys)
+    sealed: SealedFiles
+    prefixes: tuple[str, ...]
+
+    @property
+    def identity(self) -> tuple[str | None, SealedFiles]:
+        return self.tree, self.sealed
+
+
+def changed_paths(old: SealedFiles, new: SealedFiles) -> list[str]:
+    before, after = dict(old), dict(new)
+    return sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
 
 
 @dataclass
@@ -207,7 +245,9 @@ def key_problems(state: TrustState, compromised: frozenset[str], person_id: str,
 
 class TrustWalker:
     def __init__(self, reader: ObjectReader, checker: SignatureChecker, index: HistoryIndex, trust_dir: str,
-                 policy_file: str, roster_file: str):
+                 policy_file: str, roster_file: str, config_path: str = "mkdocs.yml"):
+        self.config_path = config_path
+        self._configs: dict[str, Configuration] = {}
         self.reader = reader
         self.checker = checker
         self.index = index
@@ -251,6 +291,42 @@ class TrustWalker:
             tree = found[0] if found and found[1] == "tree" else None
         self._actual[commit] = tree
         return tree
+
+    def configuration(self, commit: str) -> Configuration:
+        """The site configuration as checked in at ``commit`` (not necessarily the effective one).
+
+        A commit that changes none of its parent's sealed paths has its parent's configuration: the
+        list of sealed paths can only change through a sealed file (mkdocs.yml names the others).
+        """
+        known = self._configs.get(commit)
+        if known is not None:
+            return known
+        parents = self.index.parents.get(commit, ())
+        parent = self._configs.get(parents[0]) if len(parents) == 1 else None
+        touched = self.index.touched.get((commit, 0), ())
+        if parent is not None and not any(_under(path, parent.prefixes) for path in touched):
+            config = parent
+        else:
+            config = self._read_configuration(commit)
+        self._configs[commit] = config
+        return config
+
+    def _read_configuration(self, commit: str) -> Configuration:
+        def load(path: str) -> bytes | None:
+            found = self.reader.resolve(f"{commit}:{path}")
+            return self.reader.blob(found[0]) if found and found[1] == "blob" else None
+
+        try:
+            settings = load_settings(self.config_path, load)
+        except GateError:
+            settings = None     # unreadable: only the paths that never depend on it (a change still needs an admin)
+        prefixes = sealed_paths(settings, self.config_path)
+        sealed = []
+        for path in prefixes:
+            if path != self.trust_dir:     # the trust store itself is compared as ``tree``
+                found = self.reader.resolve(f"{commit}:{path}")
+                sealed.append((path, found[0] if found else None))
+        return Configuration(self.trust_tree(commit), tuple(sealed), (*prefixes, self.trust_dir))
 
     def walk(self, root: TrustRoot) -> TrustChain:
         root_oid = self._resolve_root(root)
@@ -303,7 +379,7 @@ class TrustWalker:
                                 "admin key"), hint=ROOT_HINT)
         assert tree is not None
         return TrustState(tree, policy, roster, commit.committer_time, frozenset(), _untils({}, roster,
-                          commit.committer_time))
+                          commit.committer_time), sealed=self.configuration(oid).sealed)
 
     def _walk_once(self, root: TrustRoot, root_oid: str, compromised: frozenset[str]) -> TrustChain:
         chain = TrustChain(root_oid)
@@ -315,24 +391,28 @@ class TrustWalker:
             if not parent_states:
                 continue   # not a descendant of the root
             base = _merge_states(parent_states)
-            tree = self.trust_tree(commit)
-            if tree == base.tree:
+            config = self.configuration(commit)
+            if config.identity == (base.tree, base.sealed):
                 chain.states[commit] = base
                 continue
-            sibling = next((s for s in parent_states if s.tree == tree), None)
+            sibling = next((s for s in parent_states if (s.tree, s.sealed) == config.identity), None)
             if sibling is not None:   # a merge bringing in a change already accepted on its branch
                 chain.states[commit] = _merge_states([sibling, *parent_states])
                 continue
-            state = self._change(commit, base, tree, compromised, chain)
+            state = self._change(commit, base, config, compromised, chain)
             seen_compromised.update(state.roster.compromised_keys)
             chain.states[commit] = state
         chain.compromised = frozenset(seen_compromised)
         return chain
 
-    def _change(self, oid: str, base: TrustState, tree: str | None, compromised: frozenset[str],
+    def _change(self, oid: str, base: TrustState, config: Configuration, compromised: frozenset[str],
                 chain: TrustChain) -> TrustState:
+        tree = config.tree
+        changed = changed_paths(base.sealed, config.sealed) + ([self.trust_dir + "/"] if tree != base.tree else [])
+        what = Msg(f"（改动：{', '.join(changed)}）", f"(changed: {', '.join(changed)})")
+
         def refuse(reason: Msg) -> TrustState:
-            chain.violations.append(Violation(oid, reason))
+            chain.violations.append(Violation(oid, reason + what))
             return base
 
         commit = self.checker.commit(oid)
@@ -350,11 +430,11 @@ class TrustWalker:
         if isinstance(loaded, Msg):
             return refuse(loaded)
         signed = set(admins)
-        if base.pending and base.pending[0] == tree:
+        if base.pending and base.pending[0] == config:
             signed |= base.pending[1]
         if len(signed) < base.policy.admins_required:
             pending_state = TrustState(base.tree, base.policy, base.roster, base.asof, base.revoked, base.until,
-                                       (tree, frozenset(signed)))
+                                       (config, frozenset(signed)), base.sealed)
             chain.violations.append(Violation(oid, Msg(
                 f"信任库修改需要 {base.policy.admins_required} 名管理员签名，目前只有 {len(signed)} 名",
                 f"the trust store change needs {base.policy.admins_required} admins' signatures, it has {len(signed)}")))
@@ -367,7 +447,7 @@ class TrustWalker:
                 if kept is None or key not in kept.keys:
                     revoked.add((person.id, key))
         return TrustState(tree or "", policy, roster, commit.committer_time, frozenset(revoked),
-                          _untils(base.until, roster, commit.committer_time))
+                          _untils(base.until, roster, commit.committer_time), sealed=config.sealed)
 
 
 def _untils(previous: dict[str, tuple[dt.date, int]], roster: Roster, asof: int) -> dict[str, tuple[dt.date, int]]:
@@ -390,10 +470,9 @@ def _merge_states(states: list[TrustState]) -> TrustState:
         for person, value in state.until.items():
             if person not in until or value[0] < until[person][0]:
                 until[person] = value
-    return TrustState(first.tree, first.policy, first.roster, max(s.asof for s in states), revoked, until, first.pending)
+    return TrustState(first.tree, first.policy, first.roster, max(s.asof for s in states), revoked, until, first.pending,
+                      first.sealed)
 
 
-def checked_out_trust_store_matches(repo_root: Path, reader: ObjectReader, head: str, trust_dir: str,
-                                    state: TrustState) -> bool:
-    found = reader.resolve(f"{head}:{trust_dir}")
-    return bool(found) and found[0] == state.tree
+def _under(path: str, prefixes: tuple[str, ...]) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in prefixes)

@@ -110,6 +110,10 @@ class RuleEngine:
         return [self._finding(path, nt, hit, first_line=first_line, first_column=first_column, where=where[hit.start])
                 for hit in hits]
 
+    def host_allowed(self, host: str) -> bool:
+        """May the site load or link ``host`` (the link allow-list, shorteners and ad hosts)?"""
+        return self._links.check_host(host) is None
+
     def scan_text(self, path: str, text: str, *, first_line: int = 1, first_column: int = 1) -> list[Finding]:
         """Markdown or plain text; ``first_line``/``first_column`` place ``text`` in its file."""
         return sorted(self._scan(path, text, first_line=first_line, first_column=first_column), key=sort_key)

@@ -143,7 +143,8 @@ class Repo:
         self.git("config", "user.email", "editor1@example.gov.cn")
         self.git("config", "commit.gpgsign", "false")
         self.write(".gitignore", ".govgate-cache/\n")
-        self.write("mkdocs.yml", "site_name: 测试\ndocs_dir: content\nplugins:\n  - govgate\n")
+        self.write("mkdocs.yml", "site_name: 测试\ndocs_dir: content\ntheme:\n  name: mkdocs\n  highlightjs: false\n"
+                                "plugins:\n  - govgate\n")
         self.write("signoffs/policy.yml", POLICY)
         self.write("signoffs/reviewers.yml", roster_yaml(keys))
         for key in keys.values():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from mkdocs_govgate.cachefile import cache_folder
 from mkdocs_govgate.evidence import CachedHistoryEvidence
 from mkdocs_govgate.page import Page
 
@@ -27,7 +28,7 @@ def test_warm_run_reads_no_history_and_moves_with_head(repo):
 def test_corrupt_cache_is_ignored(repo):
     assert repo.approve("content/a.md", "first", "chief1") == 0
     cached_problems(repo)
-    cache = repo.root / ".govgate-cache/evidence.json"
+    cache = cache_folder(repo.root) / "evidence.json"      # outside the checkout (issue #11)
     for junk in ("{", '{"key": 1}', '[]', cache.read_text().replace('"entries":{', '"entries":{"x":5,')):
         cache.write_text(junk)
         assert cached_problems(repo) == ({"first": []}, False)

@@ -293,7 +293,7 @@ def test_trust_root_from_environment(repo, monkeypatch):
     from mkdocs_govgate.evidence.truststore import TrustRoot
 
     monkeypatch.setenv("GOVGATE_TRUST_ROOT", f"{repo.root_commit}:{repo.keys['root1'].fingerprint}")
-    assert TrustRoot.from_config(None) == TrustRoot(repo.root_commit, repo.keys["root1"].fingerprint)
+    assert TrustRoot.from_outside(repo.root) == TrustRoot(repo.root_commit, repo.keys["root1"].fingerprint)
     monkeypatch.delenv("GOVGATE_TRUST_ROOT")
     with pytest.raises(GateError, match="no trust root"):
         TrustRoot.from_config(None)

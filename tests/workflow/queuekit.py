@@ -55,9 +55,10 @@ class Workflow:
         self.repo = repo
         root = repo.root
         plugin = "  - govgate:\n      report_dir: report\n" if report_dir else "  - govgate\n"
-        repo.write("mkdocs.yml", f"site_name: 测试县人民政府\ndocs_dir: content\nplugins:\n  - search\n{plugin}")
+        repo.write("mkdocs.yml", f"site_name: 测试县人民政府\ndocs_dir: content\ntheme:\n  name: mkdocs\n"
+                                 f"  highlightjs: false\nplugins:\n  - search\n{plugin}")
         repo.write(".gitignore", ".govgate-cache/\nsite/\nreport/\n")
-        repo.commit("站点配置", signer=None)
+        repo.commit("站点配置", signer="root1")      # configuration: an admin commits it (issue #11)
         repo.write("signoffs/rules/allowed_domains.txt", "www.mkdocs.org\n")   # the theme's footer credit
         repo.commit("允许主题页脚链接", signer="root1")
         self.env = {**os.environ, "GNUPGHOME": str(repo.gnupghome),

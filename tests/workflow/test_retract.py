@@ -50,7 +50,7 @@ def leak_site(site: Workflow) -> Workflow:
 
 def install_pre_commit(site: Workflow) -> None:
     site.repo.write(".pre-commit-config.yaml", PRE_COMMIT_CONFIG)
-    site.repo.commit("pre-commit", signer=None)
+    site.repo.commit("pre-commit", signer="root1")     # configuration: an admin commits it (issue #11)
     result = site.run(str(BIN / "pre-commit"), "install")
     assert result.returncode == 0, result.stderr
 
@@ -300,6 +300,7 @@ def test_deleting_the_retraction_does_not_republish_with_the_old_sign_offs(leak_
 def test_deleting_the_retraction_in_inline_mode_does_not_republish_either(site: Workflow) -> None:
     policy = site.repo.read("signoffs/policy.yml").replace("evidence: history", "evidence: inline")
     site.repo.write("signoffs/policy.yml", policy)
+    assert site.govgate("seal", signer="root1").returncode == 0      # inline mode: the admin seals the configuration
     site.repo.commit("内嵌签名模式", signer="root1")
     site.approve_all("a.md")
     assert site.build().returncode == 0

@@ -1,0 +1,74 @@
+"""``govgate seal``: an admin seals the site configuration (inline evidence mode).
+
+The admin reviews the configuration (mkdocs.yml and what it inherits, the theme's custom_dir,
+the trust store and rules, the files the configuration names, the CI pipeline), then runs this:
+it signs the digests of exactly those files with the admin's git signing key and writes
+``<trust store>/seal.yml``.  Any later change to any of them voids the seal until an admin
+seals again.  In history mode the admin's signed commit is the seal; this command is not needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import tempfile
+from pathlib import Path
+
+from ..errors import GateError
+from ..i18n import Msg
+from ..policy import ADMIN_ROLE
+from ..signer import Refused, sign_inline, signer_person, signing_key
+from ..site import load_trust
+from ..siteconfig.manifest import worktree_manifest
+from ..siteconfig.seal import Seal, seal_payload, seal_text
+from ..siteconfig.sealed import SEAL_FILE, sealed_paths
+from ..sitefinder import find_config_file, read_site_settings, site_from_settings
+from . import EXIT_FINDINGS, EXIT_OK
+
+SITE_TZ = dt.timezone(dt.timedelta(hours=8))
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    seal = sub.add_parser("seal", parents=[common], help="管理员封签站点配置（内嵌模式）/ an admin seals the site "
+                          "configuration (inline mode)")
+    seal.set_defaults(run=_seal)
+
+
+def _seal(args: argparse.Namespace, lang: str) -> int:
+    config_file = args.config or find_config_file(Path.cwd())
+    if config_file is None:
+        raise GateError(Msg("找不到 mkdocs.yml", "no mkdocs.yml found"), str(Path.cwd()))
+    repo_root, settings = read_site_settings(Path(config_file).resolve())
+    site = site_from_settings(repo_root, settings, lang)
+    trust = load_trust(site)
+    try:
+        key = signing_key(repo_root)
+        person = signer_person(trust.roster, key)
+        if ADMIN_ROLE not in person.roles:
+            raise Refused(Msg(f"{person.id} 不是管理员（admin），不能封签", f"{person.id} is not an admin and cannot seal"))
+        seal_path = site.policy_path.parent / SEAL_FILE
+        seal_rel = seal_path.resolve().relative_to(repo_root).as_posix()
+        files = worktree_manifest(repo_root, sealed_paths(settings, settings.config_files[0]), seal_rel)
+        at = dt.datetime.now(SITE_TZ).replace(microsecond=0).isoformat()
+        signature = sign_inline(key, seal_payload(person.id, at, files), repo_root)
+    except Refused as refused:
+        print(refused.render(lang))
+        return EXIT_FINDINGS
+    _write_atomically(seal_path, seal_text(Seal(person.id, at, files, signature)))
+    print(Msg(f"已封签 {len(files)} 个配置文件：{site.display(seal_path)}（{person.id}，{at}）",
+              f"sealed {len(files)} configuration file(s): {site.display(seal_path)} ({person.id}, {at})").render(lang))
+    return EXIT_OK
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".seal.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

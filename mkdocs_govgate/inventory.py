@@ -1,0 +1,128 @@
+"""Every published byte accounted for: what may be in ``site_dir`` after a build, and checking it is so.
+
+The build records where each output comes from (origin) as MkDocs decides it; after every plugin
+has written, :meth:`OutputInventory.audit` walks ``site_dir`` (dot-files included) and returns
+each file with no known origin, each attachment of a type the rules cannot read (unless the
+sealed configuration allows the suffix), the text outputs nobody else scanned (theme files of
+the sealed ``custom_dir``, the search index) run through the content rules, and active content
+(external scripts, stylesheets, redirects, frames) in every HTML or SVG file.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .activecontent import active_references
+from .findings import Finding, Severity
+from .i18n import Msg
+
+
+class Origin(enum.Enum):
+    PAGE = "page"                 # a page the gate cleared (scanned in on_env / on_post_page)
+    ATTACHMENT = "attachment"     # a docs_dir file a cleared page links (scanned by the gate)
+    CONFIG = "config"             # a file the sealed configuration names (extra_css …), in docs_dir
+    SEALED_THEME = "sealed-theme"  # a static file of the sealed custom_dir: scanned here when text
+    THEME = "theme"               # a file of the installed theme package
+    TEMPLATE = "template"         # a rendered theme or extra template (scanned in on_post_template)
+    GENERATED = "generated"       # written by MkDocs or an allowed plugin (search index): scanned here
+
+
+# Attachments the content rules read, and images (no text to read); anything else needs an admin's yes.
+READABLE_TYPES = frozenset({".docx", ".xlsx", ".pdf", ".txt", ".csv", ".html", ".htm"})
+IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".ico", ".svg"})
+TEXT_TYPES = frozenset({".html", ".htm", ".svg", ".xml", ".txt", ".css", ".js", ".json", ".md", ".csv", ".xhtml"})
+ACTIVE_TYPES = frozenset({".html", ".htm", ".svg", ".xhtml", ".xml"})
+# What the search plugin writes under search/ besides the files MkDocs lists.
+_SEARCH_OUTPUTS = ("search/search_index.json",)
+_SEARCH_SCRIPT_PREFIX = ("search/lunr.", "search/tinyseg.js")
+
+Scan = Callable[[str, str], list[Finding]]         # (display path, text) → findings of the content rules
+
+
+@dataclass
+class OutputInventory:
+    site_dir: Path
+    publish_types: tuple[str, ...] = ()
+    expected: dict[str, Origin] = field(default_factory=dict)
+    search: bool = False
+
+    def expect(self, dest: str, origin: Origin) -> None:
+        self.expected[dest.replace(os.sep, "/")] = origin
+
+    def origin_of(self, rel: str) -> Origin | None:
+        if rel in self.expected:
+            return self.expected[rel]
+        if rel.endswith(".gz") and self.expected.get(rel[:-3]) is Origin.TEMPLATE:
+            return Origin.TEMPLATE     # sitemap.xml.gz: MkDocs' gzip of a scanned template
+        if self.search and (rel in _SEARCH_OUTPUTS or rel.startswith(_SEARCH_SCRIPT_PREFIX)):
+            return Origin.GENERATED if rel.endswith(".json") else Origin.THEME
+        return None
+
+    def audit(self, scan: Scan, allowed_host: Callable[[str], bool]) -> tuple[list[Finding], list[Finding]]:
+        """(files with no reviewed origin, findings in what was published)."""
+        unknown: list[Finding] = []
+        findings: list[Finding] = []
+        if not self.site_dir.is_dir():
+            return unknown, findings
+        for folder, dirs, names in os.walk(self.site_dir):
+            dirs.sort()
+            for name in sorted(names):
+                path = Path(folder) / name
+                rel = path.relative_to(self.site_dir).as_posix()
+                origin = self.origin_of(rel)
+                display = f"site/{rel}"
+                if origin is None or path.is_symlink():
+                    unknown.append(_finding(display, "output.unknown", Msg(
+                        "输出目录中的文件没有经审核的来源（不是获准页面、其附件、封签配置或允许的插件输出）",
+                        "a file in the output has no reviewed origin (not a cleared page, its attachment, sealed "
+                        "configuration or an allowed plugin's output)")))
+                    continue
+                suffix = path.suffix.lower()
+                if origin is Origin.ATTACHMENT and suffix not in READABLE_TYPES | IMAGE_TYPES \
+                        and suffix not in self.publish_types:
+                    findings.append(_finding(display, "output.unreadable_type", Msg(
+                        f"附件类型 {suffix or '（无扩展名）'} 的内容无法检查，不能发布",
+                        f"attachments of type {suffix or '(none)'} cannot be checked and are not published"),
+                        Msg("改用 docx、xlsx、pdf 等可检查的格式；确需发布时由管理员在 publish_types 中允许并重新封签",
+                            "use a checkable format (docx, xlsx, pdf); if it must be published, an admin allows the "
+                            "suffix in publish_types and seals again")))
+                    continue
+                if suffix not in TEXT_TYPES or origin is Origin.THEME and suffix not in ACTIVE_TYPES:
+                    continue
+                text = path.read_bytes().decode("utf-8", errors="replace")
+                if origin in (Origin.SEALED_THEME, Origin.GENERATED):
+                    findings.extend(scan(display, text))
+                if suffix in ACTIVE_TYPES:
+                    findings.extend(_active(display, text, allowed_host))
+        return unknown, findings
+
+
+def _active(display: str, text: str, allowed_host: Callable[[str], bool]) -> list[Finding]:
+    out = []
+    for ref in active_references(text, allowed_host):
+        out.append(Finding(display, ref.line, ref.column, "link.active_content", "link", Severity.BLOCK, Msg(
+            f"<{ref.element}> 从站外地址加载、执行或跳转：{ref.url}（发布后可被他人改写页面）",
+            f"<{ref.element}> loads, runs or redirects to an outside address: {ref.url} (the live page could be "
+            "rewritten after review)"), match=ref.url[:200]))
+    return out
+
+
+def _finding(display: str, rule: str, message: Msg, hint: Msg | None = None) -> Finding:
+    return Finding(display, 0, 0, rule, "output", Severity.BLOCK, message if hint is None else message + hint)
+
+
+def empty_folder(folder: Path) -> None:
+    """Remove everything in ``folder`` (dot-files too), keeping the folder itself."""
+    import shutil  # noqa: PLC0415
+
+    if not folder.is_dir() or folder.is_symlink():
+        return
+    for child in folder.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
