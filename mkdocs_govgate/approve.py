@@ -20,7 +20,7 @@ from .evidence.inline import payload_for
 from .evidence.trailers import ApprovalTrailer, approval_message
 from .i18n import Msg
 from .page import FRONT_MATTER_RE, Page
-from .pagewrite import locate, splice_at, write_and_commit
+from .pagewrite import committed_bytes, locate, refuse_uncommitted, splice_at, write_and_commit
 from .policy import Policy
 from .roster import Person
 from .signer import Refused, SigningKey, sign_inline, signer_person, signing_key
@@ -182,7 +182,7 @@ def _run(action: str, path: str, stage_id: str, opinion: str | None, cwd: Path) 
     gate = Gate(site, rules=build_rules(site, trust), trust=trust)   # evidence is the build's job, not approve's
     key = signing_key(target.repo_root)
     person = signer_person(gate.trust.roster, key)
-    original = target.abs_path.read_bytes()
+    original = committed_bytes(target)       # what the reviewer read: HEAD's version, equal to the file
     page = Page.from_bytes(target.rel, original, target.abs_path)
     result = gate.check_loaded(page)
     refusal = sign_refusal(action, page, stage_id, person, gate.trust.policy, result)
@@ -191,6 +191,8 @@ def _run(action: str, path: str, stage_id: str, opinion: str | None, cwd: Path) 
     digest = compute_digest(page, site.docs_dir)
     if digest.problems:
         raise Refused(digest.problems[0].message)
+    refuse_uncommitted(target, [(site.docs_dir / rel).resolve().relative_to(target.repo_root.resolve()).as_posix()
+                                for rel in sorted(digest.files)])
     at = dt.datetime.now().astimezone().replace(microsecond=0)
     fields = {"stage": stage_id, "by": person.id, "decision": action, "opinion": opinion, "at": at.isoformat(),
               "digest": digest.value}

@@ -7,14 +7,15 @@ Each subcommand lives in its own module under ``commands/``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .commands import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, register_all
-from .errors import GateError
+from .errors import INTERRUPTED, GateError, internal_error
 
-__all__ = ["main", "EXIT_OK", "EXIT_FINDINGS", "EXIT_ERROR"]
+__all__ = ["main", "guarded", "EXIT_OK", "EXIT_FINDINGS", "EXIT_ERROR"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,11 +34,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
     lang = args.lang or "zh"
+    return guarded(lambda: args.run(args, lang), lang)
+
+
+def guarded(run: Callable[[], int], lang: str) -> int:
+    """``run()``'s exit status; whatever goes wrong inside is exit 2 with a message, never a traceback
+    (exit 1 means blocking findings, so a crash must never look like one)."""
     try:
-        return args.run(args, lang)
+        status = run()
+        sys.stdout.flush()
+        return status
     except GateError as error:
         print(error.render(lang), file=sys.stderr)
-        return EXIT_ERROR
+    except BrokenPipeError:         # the reader of our output went away (`govgate check | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except KeyboardInterrupt:
+        print("\n" + INTERRUPTED.render(lang), file=sys.stderr)
+    except Exception as error:  # noqa: BLE001 - fail closed: a crash is a runtime error, never a verdict
+        print(internal_error(error).render(lang), file=sys.stderr)
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -99,6 +99,20 @@ class SiteCheck:
         self._files_ready = self._evidence_ready = None
 
 
+def page_failure(path: str, error: Exception) -> GateError:
+    """What the gate could not do with one page, as that page's error: the page is refused (or excluded)
+    like any unreadable page, with its file named, and the rest of the site is checked as usual.
+
+    Every input the readers are known to meet is a GateError with its line (tests/test_failclosed_fuzz.py);
+    this is the net under them, so an unforeseen input costs one page, never the whole site."""
+    detail = f"{type(error).__name__}: {error}"[:300]
+    return GateError(Msg(f"门禁无法检查本页（内部错误 {detail}），本页不能发布",
+                         f"the gate could not check this page (internal error {detail}); it cannot be published"),
+                     path, hint=Msg("请把本页与此消息报告给门禁维护者；改正页首信息或正文中异常的写法后重试",
+                                    "report this page and message to the gate's maintainers; fix unusual writing in "
+                                    "its front-matter or body, then try again"))
+
+
 def error_finding(error: GateError, path: str = "", rule: str = "input.error", category: str = "input") -> Finding:
     return Finding(error.path or path, error.line, error.column, rule, category, Severity.BLOCK, error.message,
                    suggestion=error.hint)
@@ -146,6 +160,8 @@ class Gate:
             page = self.load_page(rel_path)
         except GateError as error:
             return Prepared(rel_path, error=error)
+        except Exception as error:   # noqa: BLE001 - one page's bytes never stop the site (see page_failure)
+            return Prepared(rel_path, error=page_failure(rel_path, error))
         return self._prepare_loaded(page)
 
     def _prepare_lean(self, rel_path: str) -> Prepared:
@@ -156,8 +172,11 @@ class Gate:
         return prepared
 
     def _prepare_loaded(self, page: Page) -> Prepared:
-        digest = compute_digest(page, self.docs_dir, self.config.use_directory_urls)
-        rule_findings = self.rules.scan_page(page) if self.rules is not None else []
+        try:
+            digest = compute_digest(page, self.docs_dir, self.config.use_directory_urls)
+            rule_findings = self.rules.scan_page(page) if self.rules is not None else []
+        except Exception as error:   # noqa: BLE001 - one page's content never stops the site (see page_failure)
+            return Prepared(page.path, error=page_failure(page.path, error))
         return Prepared(page.path, page, digest, rule_findings)
 
     def _finish(self, prepared: Prepared, judge: bool = True) -> PageResult:

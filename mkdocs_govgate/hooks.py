@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .approval import evaluate
+from .cli import guarded
 from .engines import build_gate, build_rules
 from .errors import GateError
 from .findings import Finding, Severity, sort_key
@@ -45,11 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--front-matter-only", action="store_true",
                         help="only validate the front-matter of the pages given (no content rules, no sign-offs)")
     args = parser.parse_args(argv)
-    try:
-        return _run(args)
-    except GateError as error:
-        print(error.render(args.lang), file=sys.stderr)
-        return 2
+    return guarded(lambda: _run(args), args.lang)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -29,7 +29,7 @@ from .errors import GateError
 from .evidence.retraction import WithdrawalVerifier, retract_message, withdrawal_payload
 from .i18n import Msg
 from .page import FRONT_MATTER_RE, Page
-from .pagewrite import locate, splice_at, write_and_commit
+from .pagewrite import committed_bytes, locate, splice_at, write_and_commit
 from .retirement import WITHDRAWN, retirement
 from .signer import Refused, sign_inline, signer_person, signing_key
 from .site import load_trust
@@ -67,7 +67,7 @@ def _run(path: str, reason: str, cwd: Path, config: Path | None) -> Msg:
     person = signer_person(trust.roster, key)
     if not person.valid_on(dt.date.today()):
         raise Refused(Msg(f"{person.name}（{person.id}）当前不在授权有效期内", f"{person.id} is not authorised today"))
-    original = target.abs_path.read_bytes()
+    original = committed_bytes(target)
     try:
         page = Page.from_bytes(target.rel, original, target.abs_path)
     except GateError as exc:

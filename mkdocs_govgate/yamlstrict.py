@@ -10,9 +10,11 @@ tags.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -68,7 +70,44 @@ def load_yaml(text: str, path: str, first_line: int = 1) -> YamlDoc:
     """
     from .quickyaml import quick_load  # noqa: PLC0415 - quickyaml builds on this module
 
+    refuse_deep_nesting(text, path, first_line)
     return quick_load(text, path, first_line) or load_strict(text, path, first_line)
+
+
+MAX_DEPTH = 64
+_DEEP_HINTS = (re.compile(r"[\[{]"), re.compile(r"^ {24,}", re.MULTILINE), re.compile(r"(?:[-?:][ \t]+){6}"))
+
+
+def refuse_deep_nesting(text: str, path: str, first_line: int = 1) -> None:
+    """More than MAX_DEPTH nested collections is an error, found in linear time.
+
+    The readers recurse per level (RecursionError) and ruamel's scanner is quadratic in open flow
+    collections (100,000 ``[`` took two minutes).  Front-matter people write nests a few levels, so
+    libyaml's event stream (no recursion, stops at the first level too deep) is asked only when the
+    text could nest deeply at all: many brackets, deep indentation, or many indicators on one line.
+    """
+    if len(_DEEP_HINTS[0].findall(text)) <= 24 and not _DEEP_HINTS[1].search(text) \
+            and not _DEEP_HINTS[2].search(text):
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _yaml_error(path, first_line, _TOO_DEEP, event.start_mark.line, event.start_mark.column)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        if "nesting" in str(exc.problem):     # libyaml's own limit (1,000 levels)
+            mark = exc.problem_mark
+            raise _yaml_error(path, first_line, _TOO_DEEP, getattr(mark, "line", None),
+                              getattr(mark, "column", None)) from None
+    except yaml.YAMLError:
+        return      # malformed: the strict reader reports it
+
+
+_TOO_DEEP = Msg(f"YAML 嵌套层数过多（超过 {MAX_DEPTH} 层）", f"YAML nests too deeply (more than {MAX_DEPTH} levels)")
 
 
 def load_strict(text: str, path: str, first_line: int = 1) -> YamlDoc:
@@ -95,7 +134,77 @@ def load_strict(text: str, path: str, first_line: int = 1) -> YamlDoc:
                           getattr(mark, "column", None)) from None
     except YAMLError as exc:
         raise GateError(Msg("YAML 格式错误：{d}", "malformed YAML: {d}").format(d=exc), path, first_line) from None
-    return YamlDoc(to_plain(node), node, path, first_line)
+    except (ValueError, OverflowError, RecursionError) as exc:
+        # a value no reader can hold: 2025-02-30, hour 25, year 0, an integer of 5,000 digits, "\U00110000"
+        line, column = _where_unreadable(text)
+        raise _yaml_error(path, first_line, Msg("YAML 中有无法读取的值：{d}", "a YAML value cannot be read: {d}")
+                          .format(d=exc), line, column) from None
+    data = to_plain(node)
+    bad = _unusable_value(data, YamlDoc(data, node, path, first_line), ())
+    if bad is not None:
+        raise GateError(bad[1], path, bad[0])
+    return YamlDoc(data, node, path, first_line)
+
+
+def _where_unreadable(text: str) -> tuple[int | None, int | None]:
+    """The 0-based line and column of the value that failed: libyaml's own error, or the first scalar
+    that a YAML 1.2 reading cannot turn into a value."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.ScalarEvent) and event.implicit[0] and not _readable(event.value):
+                return event.start_mark.line, event.start_mark.column
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        return getattr(mark, "line", None), getattr(mark, "column", None)
+    except yaml.YAMLError:
+        pass
+    return None, None
+
+
+_TIME = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+                   r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?")
+
+
+def _readable(value: str) -> bool:
+    """False for what looks like a time but is none, or an integer too long to convert (only to find the line)."""
+    if _TIME.fullmatch(value):
+        try:
+            dt.datetime.fromisoformat(value.replace("t", "T").replace(" ", "T", 1).replace(" ", ""))
+        except ValueError:
+            return False
+    digits = value.lstrip("+-")
+    return not (digits.isdigit() and len(digits) > 4000)
+
+
+_PLAIN_TYPES = (str, bool, int, float, dt.date, type(None))
+_SURROGATE = Msg("YAML 中有无效的字符转义（单个代理码位，如 \\ud800）",
+                 "YAML holds an invalid character escape (a lone surrogate such as \\ud800)")
+_NOT_A_VALUE = Msg("YAML 中的“<<”只能作合并键；作为值请加引号：'<<'",
+                   "'<<' in YAML is a merge key; as a value, quote it: '<<'")
+
+
+def _unusable_value(value: Any, doc: YamlDoc, where: tuple) -> tuple[int, Msg] | None:
+    """The line of the first value the gate cannot use, and why: text holding a lone surrogate (only a
+    double-quoted escape makes one; it cannot be written as UTF-8, so digests and reports would fail),
+    or a bare ``<<`` where a value belongs (ruamel keeps it as a merge tag, not as data)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return doc.line_of(*where), _SURROGATE
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found = _unusable_value(key, doc, where) or _unusable_value(item, doc, (*where, key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _unusable_value(item, doc, (*where, index))
+            if found is not None:
+                return found
+    elif not isinstance(value, _PLAIN_TYPES):
+        return doc.line_of(*where), _NOT_A_VALUE
+    return None
 
 
 def to_plain(value: Any) -> Any:

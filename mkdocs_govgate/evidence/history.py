@@ -203,6 +203,11 @@ class HistoryEvidence:
                                 "the approval commit changes other files too (it may only add this page's sign-off)"))
         for old_blob in change.old:
             old = self._version(repo_path, old_blob)
+            if old_blob and not old.parsed:
+                problems.append(Msg("签核提交之前的页面版本无法解析，无法确认该提交只追加了这一条签核记录",
+                                    "the page's version before the approval commit cannot be read, so it cannot be "
+                                    "shown that the commit only appends this entry"))
+                break
             if old_blob and change.new and old.content_hash[:2] != new.content_hash[:2]:
                 # one version was read by the text shortcut, the other by YAML: compare like with like
                 old = read_version_parsed(repo_path, self.reader.blob(old_blob))

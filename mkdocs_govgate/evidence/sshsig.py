@@ -7,7 +7,6 @@ Format: PROTOCOL.sshsig in OpenSSH.  Only the algorithms below are accepted; ``s
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import struct
 from dataclasses import dataclass
@@ -89,7 +88,7 @@ def key_blob_from_line(line: str) -> bytes:
         raise _fail("SSH 公钥格式错误", "malformed SSH public key")
     try:
         blob = base64.b64decode(parts[1], validate=True)
-    except binascii.Error:
+    except ValueError:      # binascii.Error, or a non-ASCII character (a str argument)
         raise _fail("SSH 公钥不是有效的 base64", "SSH public key is not valid base64") from None
     if _Reader(blob).string().decode("ascii", errors="replace") != parts[0]:
         raise _fail("SSH 公钥类型与内容不符", "SSH public key type does not match its data")
@@ -113,7 +112,7 @@ def parse_armored(text: bytes | str) -> SshSignature:
         raise _fail("不是 SSH 签名（缺少 BEGIN/END SSH SIGNATURE）", "not an SSH signature (no BEGIN/END SSH SIGNATURE)")
     try:
         blob = base64.b64decode("".join(lines[1:-1]), validate=True)
-    except binascii.Error:
+    except ValueError:      # binascii.Error, or a non-ASCII character (a str argument)
         raise _fail("SSH 签名不是有效的 base64", "SSH signature is not valid base64") from None
     if not blob.startswith(MAGIC):
         raise _fail("SSH 签名缺少 SSHSIG 标识", "SSH signature lacks the SSHSIG magic")

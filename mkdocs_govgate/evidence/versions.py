@@ -95,11 +95,23 @@ UNREADABLE = PageVersion((), "", parsed=False)
 
 
 def read_version(path: str, raw: bytes, *, shortcut: bool = True) -> PageVersion:
-    """Sign-off keys and content hash of one stored page version.
+    """Sign-off keys and content hash of one stored page version; UNREADABLE when it cannot be read.
+
+    History is permanent: any editor's commit, even one deleted later, is read by every build,
+    so nothing in an old version may stop the site.  A version that cannot be read counts as
+    holding no sign-offs (they do not count), and the commit that introduced an entry is then
+    refused with a reason (history.py), never an internal error.
 
     ``shortcut`` reads the exact layout `govgate approve` writes without YAML; callers that
     compare content hashes of two versions turn it off so both come from parsed YAML.
     """
+    try:
+        return _read_version(path, raw, shortcut)
+    except Exception:   # noqa: BLE001 - any reader's failure on any stored bytes (RecursionError included)
+        return UNREADABLE
+
+
+def _read_version(path: str, raw: bytes, shortcut: bool) -> PageVersion:
     try:
         text = decode_text(raw, path)
     except GateError:
@@ -196,7 +208,7 @@ def _read_written_by_approve(front: str, body: str) -> PageVersion | None:
     if any(lines[i].strip() for i in range(start + 1, first)):
         return None
     keys = []
-    for begin, stop in zip(item_lines, [*item_lines[1:], end], strict=True):
+    for begin, stop in zip(item_lines, [*item_lines[1:], end][:len(item_lines)], strict=True):
         key = _entry_block_key("\n".join(lines[begin:stop]))
         if key is None:
             return None
@@ -243,11 +255,22 @@ def _entry_block_key(block: str) -> str | None:
             entry[name] = "\n".join(block_lines) + "\n"
             continue
         value = raw if name in ("at", "digest") else _scalar(raw)
-        if value is None or (name == "at" and not _AT.match(raw)) or (name == "digest" and not _DIGEST.match(raw)):
+        if value is None or (name == "at" and not _valid_at(raw)) or (name == "digest" and not _DIGEST.match(raw)):
             return None
         entry[name] = value
         i += 1
     return entry_key(*(entry.get(name) for name in _ENTRY_FIELDS))
+
+
+def _valid_at(raw: str) -> bool:
+    """Shaped like a time and a real one (no 2025-02-30, no hour 25): what the strict reader accepts."""
+    if not _AT.match(raw):
+        return False
+    try:
+        dt.datetime.fromisoformat(raw)
+    except ValueError:
+        return False
+    return True
 
 
 def _text_hash(front_without_signoffs: str, body: str) -> str:
