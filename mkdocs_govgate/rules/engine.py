@@ -15,6 +15,7 @@ from .detectors import Hit
 from .detectors.leaders import LeaderRule
 from .detectors.patterns import PatternRules
 from .detectors.pii import scan_pii
+from .detectors.protected import ProtectedRule
 from .detectors.words import WordRules
 from .frontmatter import MetaRules
 from .links import LinkRules
@@ -24,7 +25,7 @@ from .packs import RuleSet, load_ruleset
 from .waivers import apply_waivers
 
 # Bump when matching behaviour changes, so caches keyed on fingerprint() are invalidated.
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 # Front-matter fields themes render into the page (and so publish).
 RENDERED_FIELDS = ("title", "description", "summary", "subtitle", "keywords")
 
@@ -40,6 +41,8 @@ class RuleEngine:
         self._pii = {r.id: r for r in rules.values() if r.detector in ("id_card", "bank_card", "mobile", "uscc")}
         leader = next((r for r in rules.values() if r.detector == "leader_title"), None)
         self._leaders = LeaderRule(leader) if leader and leader.data.get("leaders") else None
+        protected = next((r for r in rules.values() if r.detector == "protected_name"), None)
+        self._protected = ProtectedRule(protected) if protected else None
         self._links = LinkRules(rules)
         self._meta = MetaRules(rules, ruleset.today)
         payload = {
@@ -75,6 +78,8 @@ class RuleEngine:
         hits.extend(scan_pii(self._pii, nt, self.ruleset.today))
         if self._leaders:
             hits.extend(self._leaders.scan(nt))
+        if self._protected:
+            hits.extend(self._protected.scan(nt))
         hits.extend(self._links.scan(nt, markup=markup))
         # one finding per rule per place: overlapping hits of one rule (密级：机密★1年) merge
         hits.sort(key=lambda h: (h.rule.id, h.start, -h.end))
