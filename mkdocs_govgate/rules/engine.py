@@ -36,13 +36,15 @@ class RuleEngine:
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
         rules = ruleset.rules
-        self._words = WordRules(r for r in rules.values() if r.kind in ("existence", "substitution"))
+        protected = next((r for r in rules.values() if r.detector == "protected_name"), None)
+        self._protected = ProtectedRule(protected) if protected else None
+        # one automaton pass serves the word lists and the protected names
+        self._words = WordRules((r for r in rules.values() if r.kind in ("existence", "substitution")),
+                                share=self._protected.keys if self._protected else ())
         self._patterns = PatternRules(r for r in rules.values() if r.kind == "pattern")
         self._pii = {r.id: r for r in rules.values() if r.detector in ("id_card", "bank_card", "mobile", "uscc")}
         leader = next((r for r in rules.values() if r.detector == "leader_title"), None)
         self._leaders = LeaderRule(leader) if leader and leader.data.get("leaders") else None
-        protected = next((r for r in rules.values() if r.detector == "protected_name"), None)
-        self._protected = ProtectedRule(protected) if protected else None
         self._links = LinkRules(rules)
         self._meta = MetaRules(rules, ruleset.today)
         payload = {
@@ -73,13 +75,14 @@ class RuleEngine:
     # -- scanning -----------------------------------------------------------------------
     def _hits(self, nt: NormText, *, markup: bool) -> list[Hit]:
         hits: list[Hit] = []
-        hits.extend(self._words.scan(nt))
+        raw = self._words.matcher.find(nt.compact)
+        hits.extend(self._words.scan(nt, raw))
         hits.extend(self._patterns.scan(nt))
         hits.extend(scan_pii(self._pii, nt, self.ruleset.today))
         if self._leaders:
             hits.extend(self._leaders.scan(nt))
         if self._protected:
-            hits.extend(self._protected.scan(nt))
+            hits.extend(self._protected.scan(nt, raw, self._words.matcher.own))
         hits.extend(self._links.scan(nt, markup=markup))
         # one finding per rule per place: overlapping hits of one rule (密级：机密★1年) merge
         hits.sort(key=lambda h: (h.rule.id, h.start, -h.end))

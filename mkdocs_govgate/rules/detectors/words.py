@@ -13,8 +13,9 @@ from . import Hit, excepted
 class WordRules:
     """All existence and substitution rules in one automaton: one pass over the text."""
 
-    def __init__(self, rules: Iterable[Rule]):
+    def __init__(self, rules: Iterable[Rule], share: tuple[str, ...] = ()):
         self.matcher = WordMatcher()
+        self.matcher.share(share)
         self.allow: dict[str, set[str]] = {}
         for rule in rules:
             if rule.kind == "existence":
@@ -27,9 +28,10 @@ class WordRules:
             self.allow[rule.id] = {normalise_word(a) for a in rule.allow}
         self.matcher.build()
 
-    def scan(self, nt: NormText) -> Iterator[Hit]:
+    def scan(self, nt: NormText, raw: list[tuple[int, int, int]] | None = None) -> Iterator[Hit]:
+        """``raw``: the shared pass's matches (WordMatcher.find), when the caller ran it."""
         text = nt.compact
-        for hit in self.matcher.iter(text):
+        for hit in self.matcher.iter(text, raw):
             rule, right = hit.payload
             if hit.word in self.allow.get(rule.id, ()):
                 continue
