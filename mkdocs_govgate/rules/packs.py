@@ -369,6 +369,15 @@ def apply_site(ruleset: RuleSet, site_dir: Path) -> None:
             split = [t.strip() for t in re.split(r"[、，,;；]", "、".join(titles)) if t.strip()]
             leaders.append({"name": str(item["name"]).strip(), "titles": split})
         need("expression.leader_title", shown).data["leaders"] = leaders
+        if "expression.protected_name" in rules:     # a leader's name one character off
+            rules["expression.protected_name"].data["leaders"] = leaders
+
+    found = _list_file(site_dir, "protected_names")
+    if found:
+        shown = _rel(found[0], site_dir)
+        ruleset.sources.append(shown)
+        rule = need("expression.protected_name", shown)
+        rule.data["names"] = list(rule.data.get("names", [])) + [name for _, name in found[1]]
 
     path = site_dir / "overrides.yml"
     if path.is_file():

@@ -243,7 +243,7 @@ class ProtectedNames:
             for code in self._payloads(index - offset):
                 found.extend(self._verify(text, start, end, self.names[code >> 2], _KINDS[code & 3]))
         kept: list[tuple[int, int, Name]] = []
-        for a, b, name in sorted(found, key=lambda f: (f[0], -len(f[2].text))):
+        for a, b, name in sorted(found, key=lambda f: (f[0], -len(f[2].text), -f[1])):
             if self._covered(text, a, b, name.text):
                 continue
             if kept and a < kept[-1][1]:
