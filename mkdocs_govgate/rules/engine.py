@@ -42,7 +42,7 @@ class RuleEngine:
         self._words = WordRules((r for r in rules.values() if r.kind in ("existence", "substitution")),
                                 share=self._protected.keys if self._protected else ())
         self._patterns = PatternRules(r for r in rules.values() if r.kind == "pattern")
-        self._pii = {r.id: r for r in rules.values() if r.detector in ("id_card", "bank_card", "mobile", "uscc")}
+        self._pii = {r.id: r for r in rules.values() if r.detector in ("id_card", "bank_card", "mobile", "uscc", "uscc_individual")}
         leader = next((r for r in rules.values() if r.detector == "leader_title"), None)
         self._leaders = LeaderRule(leader) if leader and leader.data.get("leaders") else None
         self._links = LinkRules(rules)
