@@ -12,6 +12,10 @@ law or warning.  The decision is made by sentence, then by paragraph, never by a
 4. otherwise → advertising.
 
 A rule opts in with ``data: {context: report}``.
+
+Wording rules (涉台、涉港澳表述) opt in with ``data: {context: usage}``: a style guide that
+says 不使用“台湾政府”一词 mentions the wrong form, it does not use it.  A match in quotation
+marks, or after a negation or correction (不使用, 不得将, 应改为…) in its sentence, is a mention.
 """
 
 from __future__ import annotations
@@ -74,3 +78,29 @@ def reported(text: str, start: int, end: int) -> bool:
 def _cue(text: str, a: int, b: int, start: int, end: int) -> bool:
     """A cue in text[a:b] that is not the matched word itself (博彩业 holds 博彩)."""
     return any(not (start <= m.start() and m.end() <= end) for m in CUES.finditer(text, a, b))
+
+
+_OPEN_QUOTES = "“\"「『‘'《〈"
+_CLOSE_QUOTES = "”\"」』’'》〉"
+NEGATION = re.compile(
+    "不使用|不得使用|不能使用|不要使用|不宜使用|不应使用|不可使用|不再使用|避免使用|禁止使用|严禁使用|禁用|"
+    "不得称|不能称|不要称|不应称|不宜称|不称|避免称|不得将|不能将|不要将|不应将|不可将|不宜将|严禁将|"
+    "错误表述|错误提法|不规范表述|不当表述|不规范用语|禁用语|错误用语"
+)
+
+
+def mentioned(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] quoted, or named by a negation in its sentence, rather than used?"""
+    if start > 0 and end < len(text) and text[start - 1] in _OPEN_QUOTES and text[end] in _CLOSE_QUOTES:
+        return True
+    a, _ = _span(text, start, end, _SENTENCE_STOP)
+    return bool(NEGATION.search(text, a, start))
+
+
+def suppressed(context: str | None, text: str, start: int, end: int) -> bool:
+    """The rule's ``data.context`` says this match is not a problem where it stands."""
+    if context == "report":
+        return reported(text, start, end)
+    if context == "usage":
+        return mentioned(text, start, end)
+    return False

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from ..context import suppressed
 from ..model import Rule
 from ..normalise import NormText, normalise_word
 from . import Hit, excepted
@@ -45,6 +46,8 @@ class PatternRules:
                 for m in (m for a, b in spans for m in pattern.finditer(text, a, b)):
                     a, b = m.span()
                     if a == b or normalise_word(m.group()) in allow or excepted(rule, text, a, b):
+                        continue
+                    if suppressed(rule.data.get("context"), text, a, b):
                         continue
                     start, end = nt.norm_span(a, b) if rule.view == "norm" else nt.compact_span(a, b)
                     yield Hit(rule, start, end)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..context import reported
+from ..context import suppressed
 from ..matcher import WordMatcher
 from ..model import Rule
 from ..normalise import NormText, normalise_word
@@ -38,7 +38,7 @@ class WordRules:
                 continue
             if excepted(rule, text, hit.start, hit.end):
                 continue
-            if rule.data.get("context") == "report" and reported(text, hit.start, hit.end):
+            if suppressed(rule.data.get("context"), text, hit.start, hit.end):
                 continue
             start, end = nt.compact_span(hit.start, hit.end)
             suggestion = rule.suggestion.format(right=right) if (right and rule.suggestion) else None
