@@ -44,7 +44,7 @@ class RuleEngine:
         self._patterns = PatternRules(r for r in rules.values() if r.kind == "pattern")
         self._pii = {r.id: r for r in rules.values() if r.detector in ("id_card", "bank_card", "mobile", "uscc", "uscc_individual")}
         leader = next((r for r in rules.values() if r.detector == "leader_title"), None)
-        self._leaders = LeaderRule(leader) if leader and leader.data.get("leaders") else None
+        self._leaders = LeaderRule(leader, ruleset.today) if leader and leader.data.get("leaders") else None
         self._links = LinkRules(rules)
         self._meta = MetaRules(rules, ruleset.today)
         payload = {
