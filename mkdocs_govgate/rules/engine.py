@@ -133,6 +133,7 @@ class RuleEngine:
         findings = self._scan(page.path, page.body, first_line=page.body_line)
         findings.extend(self._scan_meta_text(page))
         findings.extend(self._meta.scan(page.path, page.meta or {}, page.meta_lines or {}))
+        findings.extend(self._meta.body_source(page.path, page.body, page.body_line))
         kept, problems = apply_waivers(findings, getattr(page, "waivers", ()) or (),
                                        self.ruleset.waivable_secret_rules, path=page.path)
         return sorted(kept + problems, key=sort_key)
