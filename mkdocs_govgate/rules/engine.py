@@ -15,6 +15,7 @@ from .detectors import Hit
 from .detectors.leaders import LeaderRule
 from .detectors.patterns import PatternRules
 from .detectors.pii import scan_pii
+from .detectors.protected import ProtectedRule
 from .detectors.words import WordRules
 from .frontmatter import MetaRules
 from .links import LinkRules
@@ -24,7 +25,7 @@ from .packs import RuleSet, load_ruleset
 from .waivers import apply_waivers
 
 # Bump when matching behaviour changes, so caches keyed on fingerprint() are invalidated.
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 # Front-matter fields themes render into the page (and so publish).
 RENDERED_FIELDS = ("title", "description", "summary", "subtitle", "keywords")
 
@@ -35,11 +36,15 @@ class RuleEngine:
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
         rules = ruleset.rules
-        self._words = WordRules(r for r in rules.values() if r.kind in ("existence", "substitution"))
+        protected = next((r for r in rules.values() if r.detector == "protected_name"), None)
+        self._protected = ProtectedRule(protected) if protected else None
+        # one automaton pass serves the word lists and the protected names
+        self._words = WordRules((r for r in rules.values() if r.kind in ("existence", "substitution")),
+                                share=self._protected.keys if self._protected else ())
         self._patterns = PatternRules(r for r in rules.values() if r.kind == "pattern")
-        self._pii = {r.id: r for r in rules.values() if r.detector in ("id_card", "bank_card", "mobile", "uscc")}
+        self._pii = {r.id: r for r in rules.values() if r.detector in ("id_card", "bank_card", "mobile", "uscc", "uscc_individual")}
         leader = next((r for r in rules.values() if r.detector == "leader_title"), None)
-        self._leaders = LeaderRule(leader) if leader and leader.data.get("leaders") else None
+        self._leaders = LeaderRule(leader, ruleset.today) if leader and leader.data.get("leaders") else None
         self._links = LinkRules(rules)
         self._meta = MetaRules(rules, ruleset.today)
         payload = {
@@ -70,11 +75,14 @@ class RuleEngine:
     # -- scanning -----------------------------------------------------------------------
     def _hits(self, nt: NormText, *, markup: bool) -> list[Hit]:
         hits: list[Hit] = []
-        hits.extend(self._words.scan(nt))
+        raw = self._words.matcher.find(nt.compact)
+        hits.extend(self._words.scan(nt, raw))
         hits.extend(self._patterns.scan(nt))
         hits.extend(scan_pii(self._pii, nt, self.ruleset.today))
         if self._leaders:
             hits.extend(self._leaders.scan(nt))
+        if self._protected:
+            hits.extend(self._protected.scan(nt, raw, self._words.matcher.own))
         hits.extend(self._links.scan(nt, markup=markup))
         # one finding per rule per place: overlapping hits of one rule (密级：机密★1年) merge
         hits.sort(key=lambda h: (h.rule.id, h.start, -h.end))
@@ -129,6 +137,7 @@ class RuleEngine:
         findings = self._scan(page.path, page.body, first_line=page.body_line)
         findings.extend(self._scan_meta_text(page))
         findings.extend(self._meta.scan(page.path, page.meta or {}, page.meta_lines or {}))
+        findings.extend(self._meta.body_source(page.path, page.body, page.body_line))
         kept, problems = apply_waivers(findings, getattr(page, "waivers", ()) or (),
                                        self.ruleset.waivable_secret_rules, path=page.path)
         return sorted(kept + problems, key=sort_key)

@@ -77,6 +77,15 @@ class MetaRules:
             if when is None or when <= today:   # true, a reason, or a date already reached
                 yield rule.finding(path, meta_lines.get("withdrawn", 1), 1, match=str(withdrawn))
 
+    def body_source(self, path: str, body: str, first_line: int) -> Iterator[Finding]:
+        """A source stated only in the body (来源：…) must be an authorised one too."""
+        rule = self.rules.get("reprint.source")
+        if not rule:
+            return
+        for offset, name in body_sources(body):
+            if _find_source(name, rule.data.get("sources", [])) is None:
+                yield rule.finding(path, first_line + offset, 1, match=name)
+
     def _reprint(self, path: str, reprint: Any, line: int) -> Iterator[Finding]:
         fields = self.rules.get("reprint.fields")
         if not isinstance(reprint, Mapping):
@@ -104,10 +113,24 @@ class MetaRules:
         url = str(reprint.get("url") or "").strip()
         if url_rule and url:
             host = host_of(url)
-            if not re.match(r"(?i)https?://", url) or not on_domain(host, [d.lower() for d in entry["domains"]]):
+            domains = [d.lower() for d in entry["domains"]]
+            if not re.match(r"(?i)https?://", url) or ("*" not in domains and not on_domain(host, domains)):
                 yield url_rule.finding(path, line, 1, match=url,
                                        suggestion=Msg(f"{source} 的网址应在 {', '.join(entry['domains'])} 上",
                                                       f"{source} lives on {', '.join(entry['domains'])}"))
+
+
+# 来源：县应急管理局 / 信息来源：新华社 — a source stated in the body (the first lines of an article)
+_BODY_SOURCE_RE = re.compile(r"(?m)^[ \t>*_]*(?:来源|信息来源|稿件来源|文章来源|转载自|转自|转载来源)[ \t]*[:：][ \t]*(?P<name>[^\s|，。;；*_<>]{2,40})")
+_OWN = re.compile("本站|本网|原创|本单位|本机关|本局|本部门")
+
+
+def body_sources(body: str) -> Iterator[tuple[int, str]]:
+    """(0-based line, name) of every source stated on a line of its own in the body."""
+    for m in _BODY_SOURCE_RE.finditer(body):
+        name = m.group("name").strip()
+        if not _OWN.search(name):
+            yield body.count("\n", 0, m.start("name")), name
 
 
 def _find_source(name: str, sources: list[dict]) -> dict | None:

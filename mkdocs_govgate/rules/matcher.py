@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 try:
     import ahocorasick_rs
@@ -34,6 +35,38 @@ class Hit:
     payload: object
 
 
+class KeyMatcher:
+    """Keys already in compact form → (key index, start, end) of every occurrence.
+
+    For generated dictionaries of 100,000+ keys: no payload object per key (a tracked object
+    per key makes every garbage collection walk them all, which halved the page-by-page speed)
+    and no normalising (a second at every load for keys that are simplified CJK already).
+    """
+
+    def __init__(self, keys: list[str]):
+        self.size = len(keys)
+        if ahocorasick_rs is not None:
+            self._rs = ahocorasick_rs.AhoCorasick(keys) if keys else None
+        else:
+            self._py = ahocorasick.Automaton()
+            for i, key in enumerate(keys):
+                self._py.add_word(key, (i, len(key)))
+            self._py.make_automaton()
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        if not self.size:
+            return []
+        if ahocorasick_rs is not None:
+            return self._rs.find_matches_as_indexes(text, overlapping=True)
+        return [(i, end - n + 1, end + 1) for end, (i, n) in self._py.iter(text)]
+
+
+@lru_cache(maxsize=8)
+def _automaton(keys: tuple[str, ...]) -> KeyMatcher:
+    """Engines loaded again for the same site (tests, the plugin's serve loop) reuse it."""
+    return KeyMatcher(list(keys))
+
+
 class WordMatcher:
     """Many words → payloads; ASCII letters at an entry's edges need a non-letter next to them."""
 
@@ -42,6 +75,8 @@ class WordMatcher:
         self._keys: list[str] = []
         self._payloads: dict[str, list[object]] = {}
         self._built = False
+        self._extra: tuple[str, ...] = ()
+        self.own = 0        # keys [0, own) are this matcher's words; the rest are ``extra``
 
     def add(self, word: str, payload: object) -> None:
         key = normalise_word(word)
@@ -57,33 +92,32 @@ class WordMatcher:
     def __len__(self) -> int:
         return len(self._payloads)
 
+    def share(self, extra: tuple[str, ...]) -> None:
+        """Also find ``extra`` (compact keys of another detector) in the same pass: one walk of
+        the text instead of two; ``find`` reports them with indexes from ``own`` on."""
+        self._extra = extra
+        self._built = False
+
     def build(self) -> None:
         self._keys = list(self._payloads)
-        if not self._keys:
-            self._automaton = None
-        elif ahocorasick_rs is not None:
-            self._automaton = ahocorasick_rs.AhoCorasick(self._keys)
-        else:
-            self._automaton = ahocorasick.Automaton()
-            for i, key in enumerate(self._keys):
-                self._automaton.add_word(key, i)
-            self._automaton.make_automaton()
+        self.own = len(self._keys)
+        self._automaton = _automaton(tuple(self._keys) + self._extra) if self._keys or self._extra else None
         self._built = True
 
-    def _raw(self, compact: str) -> Iterator[tuple[int, int, int]]:
+    def find(self, compact: str) -> list[tuple[int, int, int]]:
         """(key index, start, end) of every occurrence, overlapping ones included."""
-        if ahocorasick_rs is not None:
-            yield from self._automaton.find_matches_as_indexes(compact, overlapping=True)
-        else:
-            for end, i in self._automaton.iter(compact):
-                yield i, end - len(self._keys[i]) + 1, end + 1
-
-    def iter(self, compact: str) -> Iterator[Hit]:
-        if not self._payloads:
-            return
         if not self._built:
             self.build()
-        for index, start, stop in self._raw(compact):
+        return self._automaton.find(compact) if self._automaton else []
+
+    def iter(self, compact: str, raw: list[tuple[int, int, int]] | None = None) -> Iterator[Hit]:
+        """This matcher's words in ``compact``; ``raw``: the result of ``find`` when the caller
+        already ran it (shared with another detector)."""
+        if not self._payloads:
+            return
+        for index, start, stop in (self.find(compact) if raw is None else raw):
+            if index >= self.own:
+                continue
             key = self._keys[index]
             payloads = self._payloads[key]
             end = stop - 1

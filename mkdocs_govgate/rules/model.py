@@ -13,7 +13,7 @@ from ..i18n import Msg
 # detector rules name code that needs more than a list (checksums, link structure, front-matter).
 KINDS = ("existence", "substitution", "pattern", "detector")
 DETECTORS = (
-    "id_card", "bank_card", "mobile", "uscc", "leader_title",
+    "id_card", "bank_card", "mobile", "uscc", "uscc_individual", "leader_title", "protected_name",
     "link_domain", "link_bare_domain", "link_shortener", "link_ad", "link_hidden", "link_text_mismatch", "link_script",
     "reprint_source", "reprint_url", "reprint_fields",
     "metadata_required", "metadata_classification", "metadata_expired", "metadata_withdrawn",

@@ -367,8 +367,25 @@ def apply_site(ruleset: RuleSet, site_dir: Path) -> None:
             titles = [title] if isinstance(title, str) else _str_list(title, "title", shown, line)
             # 县委副书记、县长 → two titles held by one person
             split = [t.strip() for t in re.split(r"[、，,;；]", "、".join(titles)) if t.strip()]
-            leaders.append({"name": str(item["name"]).strip(), "titles": split})
+            entry = {"name": str(item["name"]).strip(), "titles": split}
+            until = item.get("until")
+            if until is not None:
+                if isinstance(until, dt.datetime):
+                    until = until.date()
+                if not isinstance(until, dt.date):
+                    raise _err("until 必须是日期（如 2024-03-01）", "until must be a date (e.g. 2024-03-01)", shown, line)
+                entry["until"] = until      # the title was held until then (离任/调任)
+            leaders.append(entry)
         need("expression.leader_title", shown).data["leaders"] = leaders
+        if "expression.protected_name" in rules:     # a leader's name one character off
+            rules["expression.protected_name"].data["leaders"] = leaders
+
+    found = _list_file(site_dir, "protected_names")
+    if found:
+        shown = _rel(found[0], site_dir)
+        ruleset.sources.append(shown)
+        rule = need("expression.protected_name", shown)
+        rule.data["names"] = list(rule.data.get("names", [])) + [name for _, name in found[1]]
 
     path = site_dir / "overrides.yml"
     if path.is_file():

@@ -88,3 +88,46 @@ def test_allow_listed_office_mobile(tmp_path):
     engine = RuleEngine.load(tmp_path)
     assert not engine.scan_text("a.md", "值班电话 13912345678")
     assert engine.scan_text("a.md", "值班电话 13912345679")[0].rule == "pii.mobile"
+
+
+# -- issue #13 item 5 ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "身份证号：430102900101123",                # first generation, 15 digits
+    "身份证号：430102 1990 0101 1238",          # split 6-4-4-4
+    "身份证号：430102/19900101/1238",
+    "身份证号：430102_19900101_1238",
+])
+def test_identity_numbers_in_every_layout(scan, text):
+    assert "pii.id_card" in scan(text), text
+
+
+def test_fifteen_digits_introduced_as_a_serial_number_pass(scan):
+    assert "pii.id_card" not in scan("注册号：430102900101123")
+
+
+def test_sole_trader_code_blocks_enterprise_code_warns(engine):
+    [sole] = [f for f in engine.scan_text("a.md", "个体工商户 统一社会信用代码 92430102MA4L123454")
+              if f.rule.startswith("pii.uscc")]
+    assert sole.rule == "pii.uscc_individual" and sole.blocking
+    [company] = [f for f in engine.scan_text("a.md", "统一社会信用代码 91430102MA4L123457")
+                 if f.rule.startswith("pii.uscc")]
+    assert company.rule == "pii.uscc" and not company.blocking
+
+
+def test_case_number_in_a_citizens_message_is_not_a_bank_card(scan):
+    assert "pii.bank_card" not in scan("我的办件编号是622312010000123458，至今未收到答复。")
+    assert "pii.bank_card" in scan("请汇款至622312010000123458。")
+
+
+@pytest.mark.parametrize("text, found", [
+    ("户主：王建国，低保户，家住东风村三组。", True),
+    ("王建国（低保户）", True),
+    ("李秀英（二级残疾）申请临时救助", True),
+    ("东风村三组12号住户患有精神病", True),
+    ("王某某（低保户）", False),                      # masked name
+    ("全县共有低保户1234户，特困人员56人。", False),  # statistics, nobody identified
+    ("做好残疾人就业帮扶工作。", False),
+])
+def test_sensitive_status_of_an_identifiable_person(scan, text, found):
+    assert ("pii.sensitive_status" in scan(text)) is found, text

@@ -40,3 +40,34 @@ def test_markings(scan, text, rule):
 ])
 def test_prose_is_not_a_marking(scan, text):
     assert not [r for r in scan(text) if r.startswith("secret.")], text
+
+
+@pytest.mark.parametrize("text", [
+    "机 密 ★ 1 年\n\n关于某某事项的通知",                 # spaces between the characters
+    "**机**密★1年",                                        # split by emphasis
+    "机\n密★1年",                                          # over a line break
+    "| 机密 | ★ | 1年 |\n|---|---|---|",                    # across table cells
+    "| 机 | 密★启用前 |",
+    "| 密级 | 机密 |\n| --- | --- |",
+    "秘\u3000密\n\n正文",                                   # a header line of its own, spaced
+    "本文件属机密，未经批准不得复制。",
+    "湘政办密电〔2017〕12号",
+])
+def test_layout_and_statements_issue_13(scan, text):
+    assert "secret.marking" in scan(text), text
+
+
+def test_not_for_publication_attribute(scan):
+    assert "secret.internal" in scan("（此件不公开）")
+    assert "secret.internal" not in scan("（此件公开发布）")
+
+
+@pytest.mark.parametrize("text", [
+    "| 序号 | 事项 | 涉密等级 |\n| 1 | 保密宣传 | 无 |",
+    "国家机密 商业机密 个人隐私 均不得公开",
+    "本文件属于《中华人民共和国保守国家秘密法》规定的公开事项。",
+    "县委办明电〔2017〕12号",
+    "| 机关 | 密切联系群众 |",
+])
+def test_layout_pass_keeps_prose_clean(scan, text):
+    assert not [r for r in scan(text) if r.startswith("secret.")], text

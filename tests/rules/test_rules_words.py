@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from mkdocs_govgate.rules import RuleEngine
@@ -95,3 +97,28 @@ def test_large_site_word_list(tmp_path):
     (tmp_path / "sensitive.txt").write_text("\n".join(sorted(words)), "utf-8")
     engine = RuleEngine.load(tmp_path)
     assert "sensitive.site" in [f.rule for f in engine.scan_text("a.md", "推荐违规理财产品")]
+
+
+def test_leader_names_have_boundaries(tmp_path):
+    (tmp_path / "leaders.yml").write_text("leaders:\n  - name: 王海\n    title: 县长\n", "utf-8")
+    engine = RuleEngine.load(tmp_path)
+
+    def titled(text):
+        return [f for f in engine.scan_text("a.md", text) if f.rule == "expression.leader_title"]
+
+    assert titled("副县长王海军出席会议") == []           # another person
+    assert titled("副县长王海出席会议")                   # the leader, wrong title
+    assert titled("副县长王海、李明出席")
+    assert titled("小王海县长") == []
+
+
+def test_former_title_is_flagged_after_until(tmp_path):
+    (tmp_path / "leaders.yml").write_text(
+        "leaders:\n  - name: 张三\n    title: 县长\n    until: 2024-03-01\n"
+        "  - name: 张三\n    title: 县委书记\n", "utf-8")
+    engine = RuleEngine.load(tmp_path, {"today": dt.date(2024, 6, 1)})
+    [old] = [f for f in engine.scan_text("a.md", "县长张三主持会议") if f.rule == "expression.leader_title"]
+    assert "2024-03-01" in old.message.render() and "县委书记张三" in old.suggestion.render()
+    assert not [f for f in engine.scan_text("a.md", "县委书记张三主持会议") if f.rule == "expression.leader_title"]
+    before = RuleEngine.load(tmp_path, {"today": dt.date(2024, 2, 1)})
+    assert not [f for f in before.scan_text("a.md", "县长张三主持会议") if f.rule == "expression.leader_title"]

@@ -31,7 +31,14 @@ _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 _EDGE_L = r"(?<![0-9A-Za-z])"
 _EDGE_R = r"(?![0-9A-Za-z])"
-ID_RE = re.compile(_EDGE_L + r"\d{6}[ \-]?\d{8}[ \-]?\d{3}[0-9Xx]" + _EDGE_R)
+_SEP = r"[ \-/_]?"
+# 6-8-4 (with a separator or none) or 6-4-4-4, as forms and tables split it
+ID_RE = re.compile(_EDGE_L + rf"\d{{6}}{_SEP}(?:\d{{8}}{_SEP}\d{{3}}[0-9Xx]|\d{{4}}{_SEP}\d{{4}}{_SEP}\d{{3}}[0-9Xx])" + _EDGE_R)
+# first-generation (1984-2004) 15-digit numbers: region, YYMMDD, sequence; no check digit
+ID15_RE = re.compile(_EDGE_L + rf"\d{{6}}{_SEP}\d{{6}}{_SEP}\d{{3}}" + _EDGE_R)
+# A number introduced as a case, order or serial number is not a card or an identity number
+# (办件编号 202312010000123456 in a citizen's message would pass Luhn one time in ten).
+_SERIAL_RE = re.compile("编号|编码|注册号|订单|流水|单号|办件|受理号|案号|工单|批次|批号|条码|序列号|回执|查询码|合同号")
 BANK_RE = re.compile(_EDGE_L + r"(?:\d{16,19}|\d{4}([ \-])\d{4}\1\d{4}\1\d{4}(?:\1?\d{1,3})?)" + _EDGE_R)
 MOBILE_RE = re.compile(_EDGE_L + r"(?:(?:\+|00)?86[ \-]?)?(1[3-9]\d)([ \-]?)(\d{4})\2(\d{4})" + _EDGE_R)
 USCC_RE = re.compile(_EDGE_L + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}" + _EDGE_R, re.IGNORECASE)
@@ -40,7 +47,7 @@ USCC_RE = re.compile(_EDGE_L + r"[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{
 # four regexes then run only on such runs instead of the whole text (their leading
 # look-behind makes a full scan slow).  İ ı ſ K match [A-Za-z] under IGNORECASE (USCC_RE), so
 # they belong to a run too; \d is every Unicode decimal digit.
-_RUN_CHARS = r"\dA-Za-z \-+\u0130\u0131\u017f\u212a"
+_RUN_CHARS = r"\dA-Za-z \-+/_\u0130\u0131\u017f\u212a"
 _ASCII_DIGIT_RE = re.compile("[0-9]")
 
 
@@ -72,6 +79,22 @@ def valid_id(number: str, today: dt.date | None = None) -> bool:
         return False
     total = sum(int(d) * w for d, w in zip(number[:17], _ID_WEIGHTS, strict=True))
     return _ID_CHECK[total % 11] == number[17]
+
+
+def valid_id15(number: str) -> bool:
+    """A first-generation 15-digit identity number: province code and a real birth date 19YYMMDD."""
+    if len(number) != 15 or not number.isdigit() or number[:2] not in PROVINCES:
+        return False
+    try:
+        dt.date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+    except ValueError:
+        return False
+    return True
+
+
+def _serial(text: str, start: int) -> bool:
+    """Introduced as a serial number (编号：…) within the 12 characters before it."""
+    return bool(_SERIAL_RE.search(text, max(0, start - 12), start))
 
 
 def luhn(number: str) -> bool:
@@ -162,22 +185,31 @@ def scan_pii(rules: dict[str, Rule], nt: NormText, today: dt.date | None = None)
             taken.append(m.span())
             if rule and number.upper() not in rule.allow:
                 yield hit(rule, *m.span(), redact(number))
+    for m in _find(ID15_RE, text, spans):
+        number = _digits(m.group())
+        if free(*m.span()) and valid_id15(number) and not _serial(text, m.start()):
+            taken.append(m.span())
+            if rule and number not in rule.allow:
+                yield hit(rule, *m.span(), redact(number))
     rule = rules.get("pii.bank_card")
     if rule:
         prefixes = [str(p) for p in rule.data.get("prefixes", [])]
         for m in _find(BANK_RE, text, spans):
             number = _digits(m.group())
-            if free(*m.span()) and valid_bank_card(number, prefixes):
+            if free(*m.span()) and valid_bank_card(number, prefixes) and not _serial(text, m.start()):
                 taken.append(m.span())
                 if number not in rule.allow:
                     yield hit(rule, *m.span(), redact(number))
-    rule = rules.get("pii.uscc")
-    if rule:
+    enterprise, individual = rules.get("pii.uscc"), rules.get("pii.uscc_individual")
+    if enterprise or individual:
         for m in _find(USCC_RE, text, spans):
             code = m.group().upper()
             if free(*m.span()) and valid_uscc(code):
                 taken.append(m.span())
-                if code not in {a.upper() for a in rule.allow}:
+                # 92…: a 个体工商户, whose code identifies a natural person (GB 32100 登记管理部门
+                # 9 工商, 机构类别 2 个体工商户)
+                rule = individual if code.startswith("92") and individual else enterprise
+                if rule and code not in {a.upper() for a in rule.allow}:
                     yield hit(rule, *m.span(), redact(code))
     rule = rules.get("pii.mobile")
     if rule:
