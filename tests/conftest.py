@@ -9,8 +9,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from sitekit import Site  # noqa: E402
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-
 
 @pytest.fixture
 def site(tmp_path: Path) -> Site:
