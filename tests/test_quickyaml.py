@@ -107,3 +107,18 @@ def test_writers_still_get_the_round_trip_tree() -> None:
 def test_refused_yaml_gets_the_strict_readers_message(text: str) -> None:
     with pytest.raises(GateError):
         load_yaml(text, "a.md", 2)
+
+
+def test_pyyaml_without_libyaml_still_reads(tmp_path):
+    """A PyYAML built without libyaml has no CSafeLoader: the readers fall back, never crash on import."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    script = ("import yaml\ndel yaml.CSafeLoader\n"
+              "from mkdocs_govgate.quickyaml import quick_load\n"
+              "from mkdocs_govgate.evidence import versions\n"
+              "doc = quick_load('title: 标题\\ndate: 2024-01-09\\n', 'a.md')\n"
+              "print(doc.data['title'])\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "标题"
