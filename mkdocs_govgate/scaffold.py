@@ -35,6 +35,7 @@ from .evidence import sshsig
 from .evidence.gitobjects import run_git
 from .evidence.openpgp import key_file_path
 from .i18n import Msg
+from .installsource import InstallSource, current_source
 from .signer import Refused, signing_key
 
 CREATE, UNCHANGED, KEPT, MERGE, REPLACE, MANUAL = "create", "unchanged", "kept", "merge", "replace", "manual"
@@ -134,6 +135,7 @@ class Plan:
     docs_dir: str = "content"
     report_dir: str = DEFAULT_REPORT_DIR
     identity: Identity | None = None
+    install: InstallSource = field(default_factory=current_source)   # where the CI files install govgate from
 
 
 def _file_action(root: Path, rel: str, text: str, replaceable: bool) -> Action:
@@ -155,7 +157,7 @@ def plan(root: Path, identity: Identity | None, today: dt.date | None = None, br
     result = Plan(root, identity=identity)
     mkdocs = _mkdocs_action(root, result)
     values = {"docs_dir": result.docs_dir, "report_dir": result.report_dir, "today": today.isoformat(),
-              "branch": branch, "docs_re": re.escape(result.docs_dir)}
+              "branch": branch, "docs_re": re.escape(result.docs_dir), "install": result.install.requirement}
     actions = result.actions
     actions.append(_file_action(root, "signoffs/policy.yml", template("policy.yml"), replaceable=False))
     roster = root / "signoffs/reviewers.yml"
