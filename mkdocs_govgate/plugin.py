@@ -25,14 +25,16 @@ from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_pr
 from mkdocs.structure.pages import Page as MkPage
 
 from .attribution import reprint_attribution
-from .banner import draft_banner
+from .banner import draft_banner, preview_summary
 from .engines import build_gate
 from .errors import GateError
 from .findings import Finding
 from .gate import Gate, SiteCheck, symlink_finding
 from .htmlscan import BackgroundScan, RenderedScanner
 from .i18n import Msg
+from .navtitles import name_sections
 from .page import text_hash
+from .pageinfo import with_page_info
 from .profiling import EventTimer
 from .render import render_findings
 from .report import PageResult, Report
@@ -236,9 +238,15 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             self._abort(Msg("文档目录中有不能发布的文件结构", "the docs directory holds files that cannot be published"),
                         site_problems)
         if self.preview:
-            for file in files:
-                if file.src_uri in unapproved:
-                    file.inclusion = InclusionLevel.DRAFT
+            # Drafts stay in the navigation and carry our banner (on_page_content); MkDocs' own draft
+            # marking would hide them from the menu and blame a `draft_docs` setting nobody wrote.
+            # Withdrawn or expired pages are not previewed at all.
+            for file in files or ():
+                if file.src_uri in retired:
+                    file.inclusion = InclusionLevel.EXCLUDED
+            summary = preview_summary(self.report.pages, self.gate.trust.policy if self.gate else None, self.lang)
+            if summary and files is not None:
+                log.warning(summary)
             return
         if content:
             self._abort(Msg("内容安全检查未通过，停止发布", "content rules failed; publication stopped"), content)
@@ -301,6 +309,10 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         return bool(file.abs_src_path) and not file.generated_by and Path(file.abs_src_path).absolute().is_relative_to(
             self.gate.docs_dir.absolute())
 
+    def _page_meta(self, src_uri: str) -> dict | None:
+        result = self.results.get(src_uri)
+        return result.page.meta if result is not None and result.page is not None else None
+
     def _abort(self, headline: Msg, findings: list[Finding]) -> None:
         raise PluginError("govgate: " + headline.render(self.lang) + "\n" + render_findings(findings, self.lang))
 
@@ -310,6 +322,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         def hidden(page: MkPage) -> bool:   # drafts stay visible in `mkdocs serve`
             return page.file.inclusion.is_excluded() and not self.preview
 
+        if not config.nav:   # automatic navigation: sections named after their column (通知公告), not "Tzgg"
+            name_sections(nav.items, self._page_meta)
         if not any(hidden(p) for p in nav.pages):
             return nav
         items = _prune(nav.items, hidden)
@@ -338,6 +352,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         html = self._unlink_excluded(html, page)
         result = self.results.get(page.file.src_uri)
         if result is not None and result.page is not None:
+            if not page.is_index:   # articles show 发布日期 and 来源 under the title; column pages do not
+                html = with_page_info(html, result.page.meta, self.lang)
             html += reprint_attribution(result.page.meta, self.lang)   # 转载 must name its source
         if self.preview and result is not None and (not result.approved or result.content_blocked):
             policy = self.gate.trust.policy if self.gate else None

@@ -183,15 +183,35 @@ def plan(root: Path, identity: Identity | None, today: dt.date | None = None, br
             override.needs = mkdocs.path if mkdocs.kind == MERGE else ""
             actions.append(override)
     docs = root / result.docs_dir
+    fresh = not docs.is_dir() or not any(docs.rglob("*.md"))
     if (docs / "index.md").exists() or not (docs / "README.md").exists():   # README.md is a home page too
-        actions.append(_file_action(root, f"{result.docs_dir}/index.md", render(template("index.md"), values),
-                                    replaceable=False))
+        home = template("index.md") if fresh or (docs / "index.md").exists() else _without_columns(template("index.md"))
+        actions.append(_file_action(root, f"{result.docs_dir}/index.md", render(home, values), replaceable=False))
+    if fresh or all((docs / folder / "index.md").is_file() for folder, _, _ in COLUMNS):
+        for folder, column, about in COLUMNS:   # the usual columns of a county portal, one folder each
+            text = render(template("column.md"), {**values, "column": column, "about": about})
+            actions.append(_file_action(root, f"{result.docs_dir}/{folder}/index.md", text, replaceable=False))
     actions.append(_precommit_action(root, values))
     actions.append(_file_action(root, ".github/workflows/govgate.yml", render(template("github-workflow.yml"), values),
                                 replaceable=True))
     actions.append(_file_action(root, ".gitlab-ci.yml", render(template("gitlab-ci.yml"), values), replaceable=True))
     actions.append(_gitignore_action(root, values))
     return result
+
+
+# The columns (栏目) a new site starts with: folder, title (the navigation shows it), what it holds.
+COLUMNS = (
+    ("gkml", "信息公开目录", "本栏目发布政府信息公开指南、政府信息公开年度报告等法定主动公开内容。\n\n"),
+    ("tzgg", "通知公告", "本栏目发布本单位面向社会公开的通知、公告。\n\n"),
+    ("zcjd", "政策解读", "本栏目发布对本单位政策文件的解读。\n\n"),
+    ("zcwj", "政策文件", "本栏目发布本单位制发的规范性文件和其他政策文件。\n\n"),
+    ("zwdt", "政务动态", "本栏目发布本单位的工作动态。\n\n"),
+)
+
+
+def _without_columns(home: str) -> str:
+    """The home page for a site that has pages but not our column folders: no links to missing pages."""
+    return home.split("\n## 栏目\n", 1)[0]
 
 
 # -- merging into the user's YAML without touching a byte of it ---------------------------------

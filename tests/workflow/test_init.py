@@ -9,6 +9,7 @@ import pty
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -426,3 +427,40 @@ def test_shapes_init_cannot_edit_safely_are_left_to_the_user(tmp_path, text):
     assert action.kind == MANUAL and "- govgate:" in action.note.en
     apply(the_plan, lambda a: True)
     assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == text
+
+
+def test_scaffold_renders_in_chinese(tmp_path, env):
+    """A new site's preview: the five usual columns as Chinese navigation, the theme's words in Chinese."""
+    from test_plugin_serve import serving  # noqa: PLC0415
+
+    from mkdocs_govgate.browser import dump_dom  # noqa: PLC0415
+
+    from .test_chinese_site import COLUMNS, assert_chinese, visible_text, without_livereload  # noqa: PLC0415
+
+    repo = tmp_path / "site"
+    repo.mkdir()
+    git(repo, env, "init", "-q")
+    govgate_init(repo, env)
+    for folder in ("gkml", "tzgg", "zcjd", "zcwj", "zwdt"):
+        assert (repo / "content" / folder / "index.md").is_file()
+    pinned = commit_and_pin(repo, env)
+
+    class Served:
+        root = repo
+
+    saved = os.environ.copy()
+    os.environ.update(pinned)      # serving() starts `mkdocs serve` with this process's environment
+    try:
+        with serving(Served()) as base:   # type: ignore[arg-type]
+            with urllib.request.urlopen(base + "tzgg/", timeout=30) as response:
+                served = response.read().decode("utf-8")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    page = tmp_path / "tzgg.html"
+    page.write_text(without_livereload(served), encoding="utf-8")
+    text = visible_text(dump_dom(page))
+    assert_chinese(text)
+    for column in COLUMNS:
+        assert column in text
+    assert "搜索" in text and "草稿" in text and "草稿：尚未获准发布" in text
