@@ -13,6 +13,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cliargs import h
 from ..errors import GateError
 from ..evidence.gitobjects import run_git
 from ..evidence.truststore import TRUST_ROOT_ENV
@@ -31,10 +32,13 @@ _STATUS = {
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     init = sub.add_parser("init", parents=[common],
-                          help="在当前仓库中建立受门禁保护的网站 / scaffold a gated site in this repository")
+                          help=h("在当前仓库中建立受门禁保护的网站（第一步）", "set up a gated site in this repository "
+                                 "(the first step)"))
     init.add_argument("--yes", "-y", action="store_true",
-                      help="add govgate to existing mkdocs.yml/.pre-commit-config.yaml/.gitignore without asking "
-                           "(never replaces a file)")
+                      help=h("不询问，直接把 govgate 加入已有的 mkdocs.yml、.pre-commit-config.yaml、.gitignore"
+                             "（只插入；从不覆盖文件）",
+                             "add govgate to existing mkdocs.yml/.pre-commit-config.yaml/.gitignore without asking "
+                             "(insertions only; never replaces a file)"))
     init.set_defaults(run=_init)
 
 

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..cliargs import h
 from ..engines import build_gate
 from ..errors import GateError
 from ..evidence.attest import Attestor
@@ -23,11 +24,15 @@ EVIDENCE_NAMES = {"history": Msg("history（签名提交）", "history (signed c
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     sheet = sub.add_parser("sheet", parents=[common],
-                           help="页面的信息发布审签表（HTML/PDF）/ a page's review and sign-off sheet (HTML or PDF)")
-    sheet.add_argument("path", type=Path, help="the page (a Markdown file in docs_dir)")
-    sheet.add_argument("--out", "-o", type=Path, default=None,
-                       help="write here (default: HTML to standard output; with --pdf, PAGE-sheet.pdf)")
-    sheet.add_argument("--pdf", action="store_true", help="print to PDF with headless Chromium")
+                           help=h("页面的信息发布审签表（HTML 或 PDF，归档保存）", "a page's review and sign-off sheet "
+                                  "(HTML or PDF, for the archive)"))
+    sheet.add_argument("path", type=Path, metavar="PATH", help=h("页面（文档目录中的 Markdown 文件）",
+                                                                  "the page (a Markdown file in docs_dir)"))
+    sheet.add_argument("--out", "-o", type=Path, default=None, metavar="FILE",
+                       help=h("写入此文件（默认：HTML 输出到标准输出；加 --pdf 时为 页面名-sheet.pdf）",
+                              "write here (default: HTML to standard output; with --pdf, PAGE-sheet.pdf)"))
+    sheet.add_argument("--pdf", action="store_true", help=h("用无界面 Chromium 打印为 PDF",
+                                                             "print to PDF with headless Chromium"))
     sheet.set_defaults(run=_sheet)
 
 
