@@ -36,9 +36,9 @@ from .navtitles import name_sections
 from .page import text_hash
 from .pageinfo import with_page_info
 from .profiling import EventTimer
-from .render import render_findings
+from .render import render_findings, render_left_out_files, retired_line
 from .report import PageResult, Report
-from .reportfile import check_report_dir, write_report
+from .reportfile import check_report_dir, report_written, write_report
 from .site import SiteConfig
 from .stamp import stamp_text, stamped
 from .textfile import normalise_newlines
@@ -268,8 +268,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             return
         unverified = Msg("（撤稿记录未经验证：不是名册中的人签名所作）", " (withdrawal record not verified: no roster "
                          "member's signature)").render(self.lang)
-        lines = [f"  {p.path}: {p.retired.kind} {p.retired.reason}".rstrip()
-                 + (unverified if p.retired.verified is False else "") for p in retired]
+        lines = ["  " + retired_line(p.path, p.retired, self.lang) + (unverified if p.retired.verified is False else "")
+                 for p in retired]
         # an unverified record still takes the page offline; someone should confirm who did it
         level = logging.WARNING if any(p.retired.verified is False for p in retired) else logging.INFO
         log.log(level, Msg(f"{len(retired)} 个页面已撤下或过期，不予发布：", f"{len(retired)} page(s) withdrawn or "
@@ -299,10 +299,11 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             file.inclusion = InclusionLevel.EXCLUDED
             left_out.append(file.src_uri)
         if left_out and not only_theirs:
+            blocking = [f for f in self.report.publishable_findings() if f.blocking]
             log.info(Msg(f"以下 {len(left_out)} 个文件未获准发布，已排除：",
                          f"{len(left_out)} file(s) not cleared for publication were left out:")
-                     .render(self.lang) + "\n" + render_findings(
-                         [f for f in self.report.publishable_findings() if f.blocking], self.lang))
+                     .render(self.lang) + "\n" + render_findings(blocking, self.lang)
+                     + render_left_out_files(sorted(set(left_out) - {f.path for f in blocking}), self.lang))
 
     def _from_docs_dir(self, file: File) -> bool:
         assert self.gate is not None
@@ -460,7 +461,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if self.report_dir is not None and not self.preview:
             path = write_report(self.report, self.report_dir, self.lang, "built",
                                 trust=self.gate.trust if self.gate else None, site_name=self.site_name)
-            log.info(Msg(f"审核记录已写入 {path}", f"audit report written to {path}").render(self.lang))
+            log.info(report_written(path, self.lang))
         if started is not None:
             self.timer.stop("on_post_build", started)
         self._write_profile()
@@ -487,8 +488,9 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         self._write_profile()
         if self.report_dir is not None and not self.preview and self.report.pages:
             try:
-                write_report(self.report, self.report_dir, self.lang, "failed",
-                             trust=self.gate.trust if self.gate else None, site_name=self.site_name)
+                path = write_report(self.report, self.report_dir, self.lang, "failed",
+                                    trust=self.gate.trust if self.gate else None, site_name=self.site_name)
+                log.info(report_written(path, self.lang))
             except OSError as exc:   # the build is failing anyway; say so, keep cleaning up
                 log.error(f"govgate: cannot write the audit report: {exc}")
         if self.preview or self.site_dir is None or not self.site_dir.is_dir():

@@ -95,3 +95,10 @@ def write_report(report: Report, report_dir: Path, lang: str = "zh", outcome: st
                                            freshness, generated_at, __version__))
     _replace(report_dir, HTML_NAME, html)
     return target
+
+
+def report_written(json_path: Path, lang: str = "zh") -> str:
+    """The build log's line naming both files: the JSON for machines, the dashboard for people."""
+    html = json_path.with_name(HTML_NAME)
+    return Msg(f"审核记录已写入 {json_path}；审核看板（用浏览器打开）：{html}",
+               f"audit report written to {json_path}; dashboard (open in a browser): {html}").render(lang)
