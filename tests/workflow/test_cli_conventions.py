@@ -125,3 +125,29 @@ def test_quiet_and_severity(demo):
     assert blocking_only.returncode == 1                    # the exit status does not change
     assert " warn " not in blocking_only.stdout and " info " not in blocking_only.stdout
     assert "approval.missing" in blocking_only.stdout
+
+
+def test_outside_a_site_says_mkdocs_yml_is_missing(tmp_path):
+    for command in ("check", "status"):
+        result = run(BIN / "govgate", command, cwd=tmp_path)
+        assert result.returncode == 2
+        assert "找不到 mkdocs.yml" in result.stderr and "policy.yml" not in result.stderr and "govgate init" in result.stderr
+
+
+def test_without_a_signing_key_the_advice_is_about_ssh(demo, tmp_path):
+    demo = shutil.copytree(demo, tmp_path / "site")
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(home / ".gitconfig"), "GIT_CONFIG_NOSYSTEM": "1",
+           "GNUPGHOME": str(home / "gnupg")}
+    subprocess.run(["git", "init", "-q", str(demo)], check=True)
+    nothing = run(BIN / "govgate", "status", "--mine", cwd=demo, env=env)
+    assert nothing.returncode == 2
+    assert "OpenPGP" not in nothing.stderr and "ssh-keygen -t ed25519" in nothing.stderr
+    assert "git config --global gpg.format ssh" in nothing.stderr
+    (home / ".ssh").mkdir()
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(home / ".ssh" / "id_ed25519")], check=True)
+    subprocess.run(["git", "config", "--global", "user.signingkey", "~/.ssh/id_ed25519.pub"], env={**os.environ, **env},
+                   check=True)
+    half = run(BIN / "govgate", "status", "--mine", cwd=demo, env=env)   # the key, but git would use OpenPGP
+    assert half.returncode == 2 and "OpenPGP" not in half.stderr and "gpg.format ssh" in half.stderr
