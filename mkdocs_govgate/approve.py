@@ -191,7 +191,7 @@ def _run(action: str, path: str, stage_id: str, opinion: str | None, cwd: Path) 
     digest = compute_digest(page, site.docs_dir)
     if digest.problems:
         raise Refused(digest.problems[0].message)
-    at = dt.datetime.now().astimezone().replace(microsecond=0)
+    at = gate.trust.policy.now()   # in the site's time zone
     fields = {"stage": stage_id, "by": person.id, "decision": action, "opinion": opinion, "at": at.isoformat(),
               "digest": digest.value}
     signature = sign_inline(key, payload_for(digest.value, stage_id, person.id, action, at), target.repo_root)

@@ -140,6 +140,15 @@ def signer_person(roster: Roster, key: SigningKey) -> Person:
     return people[0]
 
 
+def private_key_hint(stderr: str, key_file: Path) -> Msg | None:
+    """ssh-keygen refuses a private key others can read (a clone or a copy checks files out 0644)."""
+    if "UNPROTECTED PRIVATE KEY FILE" not in stderr:
+        return None
+    private = key_file.with_suffix("") if key_file.suffix == ".pub" else key_file
+    return Msg(f"私钥文件只能由本人读取：chmod 600 {private}", f"a private key must be readable by you only: chmod 600 "
+               f"{private}")
+
+
 def sign_inline(key: SigningKey, payload: bytes, cwd: Path) -> str:
     """An inline signature over ``payload``: SSHSIG (namespace ``govgate``) or armored OpenPGP."""
     if key.format == "ssh":
@@ -155,7 +164,8 @@ def sign_inline(key: SigningKey, payload: bytes, cwd: Path) -> str:
             proc = subprocess.run(["ssh-keygen", "-Y", "sign", "-n", INLINE_NAMESPACE, "-f", str(key_file), str(data)],
                                   capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
             if proc.returncode != 0:
-                raise Refused(Msg(f"SSH 签名失败：{proc.stderr.strip()}", f"SSH signing failed: {proc.stderr.strip()}"))
+                raise Refused(Msg(f"SSH 签名失败：{proc.stderr.strip()}", f"SSH signing failed: {proc.stderr.strip()}"),
+                              private_key_hint(proc.stderr, key_file))
             return (Path(tmp) / "payload.sig").read_text()
     proc = subprocess.run(["gpg", "--batch", "--armor", "--detach-sign", "--local-user", key.git_value],
                           input=payload, capture_output=True, check=False)

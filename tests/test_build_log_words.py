@@ -46,3 +46,15 @@ def test_retired_pages_are_described_in_chinese(tmp_path) -> None:
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stderr.splitlines() if "leak.md" in line and "涉密" in line)
     assert "已撤下" in line and "withdrawn" not in line
+
+
+def test_reports_follow_the_umask(tmp_path) -> None:
+    import subprocess  # noqa: PLC0415
+
+    from sitekit import BIN  # noqa: PLC0415
+
+    site = draft_with_annex(tmp_path / "root")
+    result = subprocess.run([str(BIN / "mkdocs"), "build"], cwd=site.root, capture_output=True, text=True, umask=0o002)
+    assert result.returncode == 0, result.stderr
+    for name in ("govgate-report.json", "govgate-report.html"):
+        assert (site.root / "report" / name).stat().st_mode & 0o777 == 0o664    # the office group may read them

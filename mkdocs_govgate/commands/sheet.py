@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -14,6 +13,7 @@ from ..errors import GateError
 from ..evidence.attest import Attestor
 from ..gate import Gate
 from ..i18n import Msg
+from ..outputfile import write_atomic
 from ..sheet import build_sheet, render_sheet
 from ..sitefinder import find_config_file, site_from_mkdocs
 from . import EXIT_OK
@@ -74,14 +74,6 @@ def sheet_html(gate: Gate, rel: str, lang: str, site_name: str = "") -> str:
     return render_sheet(sheet, lang)
 
 
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(temp, target)
-
-
 def _sheet(args: argparse.Namespace, lang: str) -> int:
     site = site_from_mkdocs(args.config, Path.cwd(), lang)
     gate = build_gate(site)
@@ -99,10 +91,10 @@ def _sheet(args: argparse.Namespace, lang: str) -> int:
             source = Path(folder) / "sheet.html"
             source.write_text(html, encoding="utf-8")
             printed = print_pdf(source, Path(folder) / "sheet.pdf")
-            _write(target, printed.read_bytes())
+            write_atomic(target, printed.read_bytes())
     elif args.out is not None:
         target = args.out
-        _write(target, html.encode("utf-8"))
+        write_atomic(target, html.encode("utf-8"))
     else:
         sys.stdout.write(html)
         return EXIT_OK

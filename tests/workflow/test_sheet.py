@@ -201,3 +201,12 @@ def test_inline_evidence_sheet_says_what_proves_each_signoff() -> None:
     assert result.returncode == 0, result.stderr
     assert "不是签核提交" not in result.stdout
     assert result.stdout.count("内嵌签名：由签核记录本身的签名证明") == 3
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_sheet_file_follows_the_umask(tmp_path, umask: int) -> None:
+    target = tmp_path / "sheet.html"
+    result = subprocess.run([str(BIN / "govgate"), "sheet", "content/tzgg/2025-spring-festival-safety.md", "--out",
+                             str(target)], cwd=ROOT, capture_output=True, text=True, timeout=300, umask=umask)
+    assert result.returncode == 0, result.stderr
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
