@@ -34,9 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from mkdocs_govgate.rules import RuleEngine  # noqa: E402
 
-SEEDS = ROOT.parent / "shared" / "seeds"
-if not SEEDS.is_dir():
-    SEEDS = Path("/work/shared/seeds")
+SEEDS = ROOT / "tests" / "data" / "regulations"
 CLEAN = ROOT / "tests" / "rules" / "corpus" / "clean"
 MB = 1024 * 1024
 TARGET = 20.0

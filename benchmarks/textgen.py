@@ -1,6 +1,6 @@
 """Chinese text for generated government pages: seed sentences plus varied template sentences.
 
-Sentences come from the regulations in ``shared/seeds/`` (cleaned, traditional → simplified)
+Sentences come from the regulations in ``tests/data/regulations/`` (cleaned, traditional → simplified)
 and from templates filled with towns, departments, topics and numbers.  Every candidate is
 run through the site's own rule engine and kept only when it yields no finding at all, so a
 generated site passes the content rules because its text is clean, not because a rule was
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "tests" / "data" / "regulations"
 COUNTY = "青岚县"
 TOWNS = ["青岚镇", "石门乡", "龙潭镇", "白沙镇", "清水乡", "云台镇", "桃源乡", "马鞍镇", "金溪镇", "黄坪乡", "双河镇", "柳林乡"]
 DEPARTMENTS = [

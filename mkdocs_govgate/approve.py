@@ -193,7 +193,7 @@ def _run(action: str, path: str, stage_id: str, opinion: str | None, cwd: Path) 
         raise Refused(digest.problems[0].message)
     refuse_uncommitted(target, [(site.docs_dir / rel).resolve().relative_to(target.repo_root.resolve()).as_posix()
                                 for rel in sorted(digest.files)])
-    at = dt.datetime.now().astimezone().replace(microsecond=0)
+    at = gate.trust.policy.now()   # in the site's time zone
     fields = {"stage": stage_id, "by": person.id, "decision": action, "opinion": opinion, "at": at.isoformat(),
               "digest": digest.value}
     signature = sign_inline(key, payload_for(digest.value, stage_id, person.id, action, at, page.path), target.repo_root)

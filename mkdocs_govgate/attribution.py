@@ -5,6 +5,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .pageinfo import display_date
+
 
 def reprint_attribution(meta: dict[str, Any], lang: str = "zh") -> str:
     """HTML naming source, original author, reprint date and original link; '' when not a reprint."""
@@ -16,7 +18,8 @@ def reprint_attribution(meta: dict[str, Any], lang: str = "zh") -> str:
     for key, zh, en in labels:
         value = reprint.get(key)
         if value:
-            parts.append(f"{en if lang == 'en' else zh}：{escape(str(value))}")
+            text = display_date(value, lang) if key == "retrieved" else str(value)
+            parts.append(f"{en if lang == 'en' else zh}：{escape(text)}")
     url = reprint.get("url")
     if isinstance(url, str) and url.startswith(("https://", "http://")):
         label = "Original" if lang == "en" else "原文链接"

@@ -41,3 +41,29 @@ def draft_banner(result: PageResult, policy: Policy | None, roster: Roster | Non
     heading = "Still needed:" if en else "还需要："
     return (f'<div class="govgate-draft-banner" role="alert" style="{_STYLE}"><strong>{escape(title)}</strong>'
             f"<div>{heading}</div><ul>{''.join(items)}</ul></div>\n")
+
+
+
+def preview_summary(results: list[PageResult], policy: Policy | None, lang: str = "zh") -> str:
+    """What `mkdocs serve` says in the terminal about the drafts it shows with a banner ('' when none)."""
+    drafts = [r for r in results if r.retired is None and (not r.approved or r.content_blocked)]
+    if not drafts:
+        return ""
+    en = lang == "en"
+    lines = [f"govgate preview: {len(drafts)} page(s) are not cleared for publication; they are shown here with a red "
+             "banner saying what is missing, and `mkdocs build` leaves them out:" if en else
+             f"govgate 预览：{len(drafts)} 个页面尚未获准发布，在此带红色横幅显示（横幅列出还缺什么），"
+             "正式构建（mkdocs build）不会发布："]
+    for result in sorted(drafts, key=lambda r: r.path):
+        parts = []
+        missing = [s.stage for s in result.verdict.stages if not s.done] if result.verdict else []
+        if missing:
+            names = ", ".join(s.id for s in missing) if en else "、".join(s.title for s in missing)
+            parts.append(f"needs {names}" if en else f"还缺 {names}")
+        content = sum(1 for f in result.findings if f.blocking and f.category not in ("approval", "input"))
+        if content:
+            parts.append(f"{content} content finding(s)" if en else f"内容问题 {content} 个")
+        if result.verdict is None:
+            parts.append("cannot be read" if en else "无法读取")
+        lines.append(f"  - {result.path}" + (": " if en else "：") + ("; " if en else "；").join(parts))
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from .cliargs import add_output_options, add_version, cli_language, h, wanted_lang
 from .commands import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, register_all
 from .errors import INTERRUPTED, GateError, internal_error
 
@@ -19,20 +20,35 @@ __all__ = ["main", "guarded", "EXIT_OK", "EXIT_FINDINGS", "EXIT_ERROR"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="govgate", description="政府网站发布门禁 / publishing gate for government sites")
-    parser.add_argument("--lang", choices=("zh", "en"), default=None, help="message language (default zh)")
-    parser.add_argument("--config", "-f", type=Path, default=None, help="mkdocs.yml (default: found upwards)")
-    # --lang and --config are accepted before or after the command
+    parser = argparse.ArgumentParser(prog="govgate", description=h(
+        "政府网站发布门禁：三审三校签核与内容安全检查。命令按工作顺序列出；每个命令的用法：govgate 命令 --help",
+        "publishing gate for government sites: 三审三校 sign-offs and content rules. Commands in the order of "
+        "the work; each command's usage: govgate COMMAND --help"))
+    add_version(parser, "govgate")
+    _add_common(parser, None)
+    add_output_options(parser)
+    # --lang, --config, --quiet and --severity are accepted before or after the command
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    common.add_argument("--config", "-f", type=Path, default=argparse.SUPPRESS)
-    register_all(parser.add_subparsers(dest="command", required=True), common)
+    _add_common(common, argparse.SUPPRESS)
+    add_output_options(common, suppress=True)
+    register_all(parser.add_subparsers(dest="command", required=True, title=h("命令", "commands"),
+                                       metavar=h("命令", "COMMAND")), common)
     return parser
+
+
+def _add_common(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("--lang", choices=("zh", "en"), default=default,
+                        help=h("消息和帮助的语言：zh 中文（默认）或 en 英文", "language of messages and help: zh Chinese "
+                               "(default) or en English"))
+    parser.add_argument("--config", "-f", type=Path, default=default, metavar="MKDOCS_YML",
+                        help=h("网站的 mkdocs.yml（默认：从当前目录向上查找）", "the site's mkdocs.yml (default: found "
+                               "upwards from the current folder)"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = _parser().parse_args(argv)
+    with cli_language(wanted_lang(argv)):   # help and argparse's errors in the language asked for
+        args = _parser().parse_args(argv)
     lang = args.lang or "zh"
     return guarded(lambda: args.run(args, lang), lang)
 

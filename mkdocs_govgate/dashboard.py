@@ -101,7 +101,13 @@ class _Dashboard:
     def _header(self, title: str) -> str:
         d = self.d
         ok = d.outcome == "built"
-        outcome = (self.t("构建成功", "build succeeded") if ok else self.t("构建失败，未发布", "build failed; nothing published"))
+        held = len({f.path for f in d.report.publishable_findings() if f.blocking})
+        if not ok:
+            outcome = self.t("构建失败，未发布", "build failed; nothing published")
+        elif held:   # on_unapproved: exclude — the site was built without the files that have problems
+            outcome = self.t(f"已构建：{held} 个有问题的文件未发布", f"built without the {held} file(s) with problems")
+        else:
+            outcome = self.t("构建成功，全部发布", "build succeeded; everything published")
         when = fmt_time(d.generated_at) if d.generated_at else ""
         return (f'<header><h1>{escape(title)}</h1><p class="sub"><span class="outcome {"ok" if ok else "failed"}">'
                 f'{outcome}</span>{self.t("生成时间", "Generated")}：<time class="generated">{escape(when)}</time>'

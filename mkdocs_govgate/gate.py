@@ -122,6 +122,10 @@ def _file_finding(path: str, rule: str, message: Msg, hint: Msg | None = None) -
     return Finding(path, 0, 0, rule, "input", Severity.BLOCK, message, suggestion=hint)
 
 
+PHASE_PAGES = Msg("检查页面", "checking pages")
+PHASE_FILES = Msg("检查附件", "checking attachments")
+
+
 class Gate:
     def __init__(self, config: SiteConfig, *, rules: ContentRules | None = None, evidence: Evidence | None = None,
                  trust: Trust | None = None, withdrawals: WithdrawalCheck | None = None):
@@ -131,6 +135,7 @@ class Gate:
         self.evidence = evidence
         self.withdrawals = withdrawals
         self.today = dt.date.today()
+        self.progress: Callable[[int, int, Msg], None] | None = None   # the CLI's progress bar (terminal.py)
 
     def close(self) -> None:
         """Write the scan cache; release the evidence verifier (it writes its cache on close) and the withdrawal checker."""
@@ -213,7 +218,7 @@ class Gate:
         (a large site: in a child process) and attachments checked when ``report()`` is asked for, or,
         ``background``, in child processes from now on while the caller goes on (MkDocs renders)."""
         prepare = self._prepare if keep_sources else self._prepare_lean
-        prepared = self._map(prepare, sorted(page_paths), workers)
+        prepared = self._map(prepare, sorted(page_paths), workers, phase=PHASE_PAGES)
         evidence_ready = self._prefill_evidence([p.page for p in prepared if p.page is not None])
         linked = {f for p in prepared if p.digest for f in p.digest.files}
         others = sorted(other_paths)
@@ -222,7 +227,8 @@ class Gate:
         min_items = None if keep_sources else 1
 
         def check_files() -> list[Finding]:
-            found = self._map(lambda rel: self.check_file(rel, rel in linked), others, workers, min_items=min_items)
+            found = self._map(lambda rel: self.check_file(rel, rel in linked), others, workers, min_items=min_items,
+                              phase=PHASE_FILES)
             return [f for findings in found for f in findings]
 
         def in_child() -> tuple[list[Finding], dict]:     # and the scan results, for this process's cache
@@ -246,10 +252,14 @@ class Gate:
         return getattr(self.rules, "cache", None)
 
     def _map(self, task: Callable[[str], T], items: list[str], workers: int | None,
-             min_items: int | None = None) -> list[T]:
+             min_items: int | None = None, phase: Msg | None = None) -> list[T]:
         cache = self.scan_cache
+        bar, told = self.progress, None
+        if bar is not None and phase is not None:
+            def told(done: int, total: int) -> None:
+                bar(done, total, phase)
         return parallel_map(task, items, workers=workers, harvest=cache.take_fresh if cache else None,
-                            merge=cache.merge if cache else None, min_items=min_items)
+                            merge=cache.merge if cache else None, min_items=min_items, progress=told)
 
     def release_evidence(self) -> None:
         """Close the evidence verifier (it writes its cache) and let it go: a build needs it only while checking."""

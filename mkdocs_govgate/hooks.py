@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .approval import evaluate
 from .cli import guarded
+from .cliargs import add_output_options, add_version, at_least, cli_language, h, wanted_lang
 from .engines import build_gate, build_rules
 from .errors import GateError
 from .findings import Finding, Severity, sort_key
@@ -37,15 +38,36 @@ FRONT_MATTER_APPROVAL_RULES = ("approval.entry", "approval.classification", "app
                                "approval.unknown_stage")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="govgate-pre-commit")
-    parser.add_argument("filenames", nargs="*", type=Path)
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
-    parser.add_argument("--config", type=Path, default=None)
-    parser.add_argument("--require-approval", action="store_true")
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govgate-pre-commit", description=h(
+        "pre-commit 钩子：检查要提交的页面和附件（内容规则、页首信息；缺少的签核只提示）。退出码：0 通过，1 有问题阻止提交，"
+        "2 配置错误。",
+        "pre-commit hook: checks the pages and attachments being committed (content rules, front-matter; missing "
+        "sign-offs are only reported). Exit status: 0 clean, 1 problems block the commit, 2 configuration error."))
+    add_version(parser, "govgate-pre-commit")
+    parser.add_argument("filenames", nargs="*", type=Path, metavar="FILE",
+                        help=h("要检查的文件（pre-commit 传入）", "the files to check (pre-commit passes them)"))
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help=h("消息和帮助的语言：zh 中文（默认）或 en 英文", "language of messages and help: zh "
+                               "Chinese (default) or en English"))
+    parser.add_argument("--config", type=Path, default=None, metavar="MKDOCS_YML",
+                        help=h("网站的 mkdocs.yml（默认：从当前目录向上查找）", "the site's mkdocs.yml (default: found "
+                               "upwards from the current folder)"))
+    parser.add_argument("--require-approval", action="store_true",
+                        help=h("发布分支用：每个页面都必须已获准发布，缺少签核也阻止提交",
+                               "for a publishing branch: every page must be approved; missing sign-offs block too"))
     parser.add_argument("--front-matter-only", action="store_true",
-                        help="only validate the front-matter of the pages given (no content rules, no sign-offs)")
-    args = parser.parse_args(argv)
+                        help=h("只检查所给页面的页首信息（不查内容规则和签核），很快",
+                               "only validate the front-matter of the pages given (no content rules, no sign-offs): "
+                               "fast"))
+    add_output_options(parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    with cli_language(wanted_lang(argv)):
+        args = _parser().parse_args(argv)
     return guarded(lambda: _run(args), args.lang)
 
 
@@ -77,7 +99,7 @@ def _check_changed(gate: Gate, args: argparse.Namespace) -> int:
     findings = [_as_info(f) if f.path in retired else f for f in report.all_findings()]
     if not args.require_approval:
         findings = [_as_info(f) if f.category == "approval" else f for f in findings]
-    return _report(findings, docs_dir, args.lang)
+    return _report(findings, docs_dir, args)
 
 
 def _check_front_matter(site: SiteConfig, args: argparse.Namespace) -> int:
@@ -100,16 +122,18 @@ def _check_front_matter(site: SiteConfig, args: argparse.Namespace) -> int:
         verdict = evaluate(page, trust.policy, trust.roster, digest="")
         findings.extend(f for f in verdict.findings if f.rule in FRONT_MATTER_APPROVAL_RULES)
         findings.extend(rules.scan_front_matter(page))
-    return _report(findings, docs_dir, args.lang)
+    return _report(findings, docs_dir, args)
 
 
-def _report(findings: list[Finding], docs_dir: Path, lang: str) -> int:
-    for finding in sorted(findings, key=sort_key):
+def _report(findings: list[Finding], docs_dir: Path, args: argparse.Namespace) -> int:
+    lang = args.lang
+    for finding in sorted(at_least(findings, args.severity), key=sort_key):
         print(_line(finding, docs_dir, lang))
     blocking = [f for f in findings if f.severity is Severity.BLOCK]
     if blocking:
-        print(Msg(f"govgate：{len(blocking)} 个问题阻止提交。", f"govgate: {len(blocking)} problem(s) block this commit.")
-              .render(lang), file=sys.stderr)
+        if not args.quiet:
+            print(Msg(f"govgate：{len(blocking)} 个问题阻止提交。", f"govgate: {len(blocking)} problem(s) block this "
+                      "commit.").render(lang), file=sys.stderr)
         return 1
     return 0
 

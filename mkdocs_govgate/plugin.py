@@ -24,7 +24,7 @@ from mkdocs.structure.nav import Navigation, Section, _add_parent_links, _add_pr
 from mkdocs.structure.pages import Page as MkPage
 
 from .attribution import reprint_attribution
-from .banner import draft_banner
+from .banner import draft_banner, preview_summary
 from .engines import build_gate
 from .errors import GateError
 from .findings import Finding
@@ -32,11 +32,13 @@ from .gate import Gate, SiteCheck, symlink_finding
 from .htmlscan import BackgroundScan, RenderedScanner
 from .i18n import Msg
 from .inventory import Origin, OutputInventory, empty_folder
+from .navtitles import name_sections
 from .page import text_hash
+from .pageinfo import with_page_info
 from .profiling import EventTimer
-from .render import render_findings
+from .render import render_findings, render_left_out_files, retired_line
 from .report import PageResult, Report
-from .reportfile import check_report_dir, write_report
+from .reportfile import check_report_dir, report_written, write_report
 from .sitefinder import read_site_settings, site_from_settings
 from .stamp import stamp_text, stamped
 from .textfile import normalise_newlines
@@ -225,9 +227,15 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             self._abort(Msg("文档目录中有不能发布的文件结构", "the docs directory holds files that cannot be published"),
                         site_problems)
         if self.preview:
-            for file in files:
-                if file.src_uri in unapproved:
-                    file.inclusion = InclusionLevel.DRAFT
+            # Drafts stay in the navigation and carry our banner (on_page_content); MkDocs' own draft
+            # marking would hide them from the menu and blame a `draft_docs` setting nobody wrote.
+            # Withdrawn or expired pages are not previewed at all.
+            for file in files or ():
+                if file.src_uri in retired:
+                    file.inclusion = InclusionLevel.EXCLUDED
+            summary = preview_summary(self.report.pages, self.gate.trust.policy if self.gate else None, self.lang)
+            if summary and files is not None:
+                log.warning(summary)
             return
         if content:
             self._abort(Msg("内容安全检查未通过，停止发布", "content rules failed; publication stopped"), content)
@@ -249,8 +257,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             return
         unverified = Msg("（撤稿记录未经验证：不是名册中的人签名所作）", " (withdrawal record not verified: no roster "
                          "member's signature)").render(self.lang)
-        lines = [f"  {p.path}: {p.retired.kind} {p.retired.reason}".rstrip()
-                 + (unverified if p.retired.verified is False else "") for p in retired]
+        lines = ["  " + retired_line(p.path, p.retired, self.lang) + (unverified if p.retired.verified is False else "")
+                 for p in retired]
         # an unverified record still takes the page offline; someone should confirm who did it
         level = logging.WARNING if any(p.retired.verified is False for p in retired) else logging.INFO
         log.log(level, Msg(f"{len(retired)} 个页面已撤下或过期，不予发布：", f"{len(retired)} page(s) withdrawn or "
@@ -280,15 +288,20 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             file.inclusion = InclusionLevel.EXCLUDED
             left_out.append(file.src_uri)
         if left_out and not only_theirs:
+            blocking = [f for f in self.report.publishable_findings() if f.blocking]
             log.info(Msg(f"以下 {len(left_out)} 个文件未获准发布，已排除：",
                          f"{len(left_out)} file(s) not cleared for publication were left out:")
-                     .render(self.lang) + "\n" + render_findings(
-                         [f for f in self.report.publishable_findings() if f.blocking], self.lang))
+                     .render(self.lang) + "\n" + render_findings(blocking, self.lang)
+                     + render_left_out_files(sorted(set(left_out) - {f.path for f in blocking}), self.lang))
 
     def _from_docs_dir(self, file: File) -> bool:
         assert self.gate is not None
         return bool(file.abs_src_path) and not file.generated_by and Path(file.abs_src_path).absolute().is_relative_to(
             self.gate.docs_dir.absolute())
+
+    def _page_meta(self, src_uri: str) -> dict | None:
+        result = self.results.get(src_uri)
+        return result.page.meta if result is not None and result.page is not None else None
 
     def _abort(self, headline: Msg, findings: list[Finding]) -> None:
         raise PluginError("govgate: " + headline.render(self.lang) + "\n" + render_findings(findings, self.lang))
@@ -299,6 +312,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         def hidden(page: MkPage) -> bool:   # drafts stay visible in `mkdocs serve`
             return page.file.inclusion.is_excluded() and not self.preview
 
+        if not config.nav:   # automatic navigation: sections named after their column (通知公告), not "Tzgg"
+            name_sections(nav.items, self._page_meta)
         if not any(hidden(p) for p in nav.pages):
             return nav
         items = _prune(nav.items, hidden)
@@ -327,6 +342,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         html = self._unlink_excluded(html, page)
         result = self.results.get(page.file.src_uri)
         if result is not None and result.page is not None:
+            if not page.is_index:   # articles show 发布日期 and 来源 under the title; column pages do not
+                html = with_page_info(html, result.page.meta, self.lang)
             html += reprint_attribution(result.page.meta, self.lang)   # 转载 must name its source
         if self.preview and result is not None and (not result.approved or result.content_blocked):
             policy = self.gate.trust.policy if self.gate else None
@@ -485,7 +502,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if self.report_dir is not None and not self.preview:
             path = write_report(self.report, self.report_dir, self.lang, "built",
                                 trust=self.gate.trust if self.gate else None, site_name=self.site_name)
-            log.info(Msg(f"审核记录已写入 {path}", f"audit report written to {path}").render(self.lang))
+            log.info(report_written(path, self.lang))
         if started is not None:
             self.timer.stop("on_post_build", started)
         self._write_profile()
@@ -514,8 +531,9 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         self._write_profile()
         if self.report_dir is not None and not self.preview and self.report.pages:
             try:
-                write_report(self.report, self.report_dir, self.lang, "failed",
-                             trust=self.gate.trust if self.gate else None, site_name=self.site_name)
+                path = write_report(self.report, self.report_dir, self.lang, "failed",
+                                    trust=self.gate.trust if self.gate else None, site_name=self.site_name)
+                log.info(report_written(path, self.lang))
             except OSError as exc:   # the build is failing anyway; say so, keep cleaning up
                 log.error(f"govgate: cannot write the audit report: {exc}")
         if self.preview or self.site_dir is None or not self.site_dir.is_dir():

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .dates import as_date
 from .errors import GateError
@@ -18,7 +19,8 @@ CLASSIFICATION_ALIASES = {"一般": "general", "重要": "important", "特级": 
 EVIDENCE_MODES = ("history", "inline")
 ADMIN_ROLE = "admin"
 _KNOWN_KEYS = {"roles", "stages", "classifications", "separation_of_duties", "ordered", "evidence",
-               "admins_required", "waivable_secret_rules", "rules", "freshness"}
+               "admins_required", "waivable_secret_rules", "rules", "freshness", "timezone"}
+DEFAULT_TIMEZONE = "Asia/Shanghai"   # sign-off and withdrawal times are stamped in the site's zone, not the machine's
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,15 @@ class Policy:
     waivable_secret_rules: tuple[str, ...] = ()
     rule_options: dict[str, Any] = field(default_factory=dict)
     freshness: FreshnessPolicy = field(default_factory=FreshnessPolicy)
+    timezone: str = DEFAULT_TIMEZONE
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def now(self) -> dt.datetime:
+        """This second in the site's time zone (a CI runner's clock says +00:00, a county's +08:00)."""
+        return dt.datetime.now(self.zone).replace(microsecond=0)
 
     @property
     def roles(self) -> set[str]:
@@ -119,7 +130,18 @@ class _PolicyReader:
             waivable_secret_rules=tuple(self._str_list("waivable_secret_rules")),
             rule_options=self._mapping("rules"),
             freshness=self._freshness(),
+            timezone=self._timezone(),
         )
+
+    def _timezone(self) -> str:
+        value = self.data.get("timezone", DEFAULT_TIMEZONE)
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
+            raise self.fail(f"timezone 必须是 IANA 时区名，如 Asia/Shanghai（不是 {value!r}）",
+                            f"timezone must be an IANA zone name such as Asia/Shanghai (not {value!r})",
+                            "timezone") from None
+        return value
 
     def _stages(self) -> dict[str, Stage]:
         raw = self.data.get("stages")

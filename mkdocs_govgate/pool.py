@@ -44,15 +44,22 @@ def _run_chunk(chunk: list) -> tuple[list, Any]:
 
 def parallel_map(task: Callable[[T], R], items: Sequence[T], *, harvest: Callable[[], Any] | None = None,
                  merge: Callable[[Any], None] | None = None, min_items: int | None = None,
-                 workers: int | None = None) -> list[R]:
+                 workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> list[R]:
     """``[task(item) for item in items]``, on forked workers when worth it.
 
     ``harvest()`` runs in a worker after each chunk and ``merge(…)`` receives what it returned in
-    this process: how worker-side caches (new scan results) come back.
+    this process: how worker-side caches (new scan results) come back.  ``progress(done, total)``
+    is told in this process after each item (serial) or chunk (parallel).
     """
     count = worker_count(len(items), min_items, workers)
     if count == 1:
-        return [task(item) for item in items]
+        if progress is None:
+            return [task(item) for item in items]
+        serial: list[R] = []
+        for item in items:
+            serial.append(task(item))
+            progress(len(serial), len(items))
+        return serial
     global _task, _harvest
     _task, _harvest = task, harvest
     size = max(8, min(64, len(items) // (count * 8) or 1))
@@ -62,6 +69,8 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], *, harvest: Callabl
             results: list[R] = []
             for part, harvested in pool.map(_run_chunk, chunks):
                 results.extend(part)
+                if progress is not None:
+                    progress(len(results), len(items))
                 if merge is not None and harvested is not None:
                     merge(harvested)
     finally:

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from .libyaml import SafeLoader
 from .yamlstrict import YamlDoc, load_strict
 
 # What only the strict reader handles: anchors, aliases, tags, merge keys, directives, tabs.
@@ -80,7 +81,7 @@ def quick_load(text: str, path: str, first_line: int = 1) -> QuickDoc | None:
         return None
     try:
         if _TOKEN_CHARS.search(text) and any(isinstance(t, _REFUSED_TOKENS)
-                                             for t in yaml.scan(text, Loader=yaml.CSafeLoader)):
+                                             for t in yaml.scan(text, Loader=SafeLoader)):
             return None     # the strict reader refuses these, with the message
         found = _split_signoffs(text)
         if found is not None:   # the block `govgate approve` writes is most of the text: read it line by line
@@ -100,7 +101,7 @@ def quick_load(text: str, path: str, first_line: int = 1) -> QuickDoc | None:
 
 
 def _compose(text: str) -> tuple[Any, Lines]:
-    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    root = yaml.compose(text, Loader=SafeLoader)
     return _value(root, text, in_flow=False) if root is not None else (None, None)
 
 

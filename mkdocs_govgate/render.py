@@ -45,13 +45,20 @@ def render_report(report: Report, lang: str = "zh", only_blocking: bool = False)
     retired = []
     for page in report.pages:
         if page.retired:
-            retired.append(_retired_line(page.path, page.retired, lang))
+            retired.append(retired_line(page.path, page.retired, lang))
             # its findings stop nothing, but a withdrawal nobody verifiably made must be seen
             retired += [f"    ! {f.message.render(lang)}" for f in page.findings if f.rule == UNVERIFIED_RULE]
     return "\n".join([head] + ([body] if body else []) + retired)
 
 
-def _retired_line(path: str, retired: Retirement, lang: str) -> str:
+def render_left_out_files(paths: list[str], lang: str = "zh") -> str:
+    """Files left out without a finding of their own: attachments that only unpublished pages link."""
+    why = Msg("只被未发布的页面链接（或没有页面链接），无人审核过", "linked only by pages that are not published (or by "
+              "none): nobody reviewed it").render(lang)
+    return "".join(f"\n  {path}\n    {why}" for path in paths)
+
+
+def retired_line(path: str, retired: Retirement, lang: str) -> str:
     kind = {WITHDRAWN: Msg("已撤下", "withdrawn"), EXPIRED: Msg("已过期", "expired")}[retired.kind].render(lang)
     en = lang == "en"
     when = retired.at or (retired.since.isoformat() if retired.since else "")

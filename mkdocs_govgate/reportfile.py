@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from . import __version__
@@ -17,6 +15,7 @@ from .dashboard import DashboardInput, page_state, render_dashboard, summary
 from .errors import GateError
 from .freshness import FreshnessResult, evaluate_freshness
 from .i18n import Msg
+from .outputfile import write_atomic
 from .report import Report
 from .site import Trust
 
@@ -69,12 +68,7 @@ def report_document(report: Report, lang: str = "zh", outcome: str = "built",
 
 
 def _replace(report_dir: Path, name: str, text: str) -> Path:
-    target = report_dir / name
-    handle, temp = tempfile.mkstemp(dir=report_dir, prefix=f".{name}-", suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.replace(temp, target)
-    return target
+    return write_atomic(report_dir / name, text.encode("utf-8"))
 
 
 def write_report(report: Report, report_dir: Path, lang: str = "zh", outcome: str = "built", *,
@@ -95,3 +89,10 @@ def write_report(report: Report, report_dir: Path, lang: str = "zh", outcome: st
                                            freshness, generated_at, __version__))
     _replace(report_dir, HTML_NAME, html)
     return target
+
+
+def report_written(json_path: Path, lang: str = "zh") -> str:
+    """The build log's line naming both files: the JSON for machines, the dashboard for people."""
+    html = json_path.with_name(HTML_NAME)
+    return Msg(f"审核记录已写入 {json_path}；审核看板（用浏览器打开）：{html}",
+               f"audit report written to {json_path}; dashboard (open in a browser): {html}").render(lang)

@@ -77,7 +77,7 @@ def _run(path: str, reason: str, cwd: Path, config: Path | None) -> Msg:
                       Msg("如需立即删除内容，请用 git rm 删除该文件并提交", "to remove the content now, git rm the file "
                           "and commit")) from None
     _refuse_if_withdrawn(page)
-    at = dt.datetime.now().astimezone().replace(microsecond=0)
+    at = trust.policy.now()   # in the site's time zone
     signature = sign_inline(key, withdrawal_payload(page.path, at, person.id, reason), target.repo_root)
     new_bytes = splice_at(original, *_insertion(page, record_text(at, person.id, reason, signature)))
     _verify(page, new_bytes, trust.roster, site.policy_path.parent, at, person.id, reason)

@@ -35,6 +35,7 @@ from .evidence import sshsig
 from .evidence.gitobjects import run_git
 from .evidence.openpgp import key_file_path
 from .i18n import Msg
+from .installsource import InstallSource, current_source
 from .signer import Refused, signing_key
 
 CREATE, UNCHANGED, KEPT, MERGE, REPLACE, MANUAL = "create", "unchanged", "kept", "merge", "replace", "manual"
@@ -134,6 +135,7 @@ class Plan:
     docs_dir: str = "content"
     report_dir: str = DEFAULT_REPORT_DIR
     identity: Identity | None = None
+    install: InstallSource = field(default_factory=current_source)   # where the CI files install govgate from
 
 
 def _file_action(root: Path, rel: str, text: str, replaceable: bool) -> Action:
@@ -155,7 +157,7 @@ def plan(root: Path, identity: Identity | None, today: dt.date | None = None, br
     result = Plan(root, identity=identity)
     mkdocs = _mkdocs_action(root, result)
     values = {"docs_dir": result.docs_dir, "report_dir": result.report_dir, "today": today.isoformat(),
-              "branch": branch, "docs_re": re.escape(result.docs_dir)}
+              "branch": branch, "docs_re": re.escape(result.docs_dir), "install": result.install.requirement}
     actions = result.actions
     actions.append(_file_action(root, "signoffs/policy.yml", template("policy.yml"), replaceable=False))
     roster = root / "signoffs/reviewers.yml"
@@ -181,15 +183,35 @@ def plan(root: Path, identity: Identity | None, today: dt.date | None = None, br
             override.needs = mkdocs.path if mkdocs.kind == MERGE else ""
             actions.append(override)
     docs = root / result.docs_dir
+    fresh = not docs.is_dir() or not any(docs.rglob("*.md"))
     if (docs / "index.md").exists() or not (docs / "README.md").exists():   # README.md is a home page too
-        actions.append(_file_action(root, f"{result.docs_dir}/index.md", render(template("index.md"), values),
-                                    replaceable=False))
+        home = template("index.md") if fresh or (docs / "index.md").exists() else _without_columns(template("index.md"))
+        actions.append(_file_action(root, f"{result.docs_dir}/index.md", render(home, values), replaceable=False))
+    if fresh or all((docs / folder / "index.md").is_file() for folder, _, _ in COLUMNS):
+        for folder, column, about in COLUMNS:   # the usual columns of a county portal, one folder each
+            text = render(template("column.md"), {**values, "column": column, "about": about})
+            actions.append(_file_action(root, f"{result.docs_dir}/{folder}/index.md", text, replaceable=False))
     actions.append(_precommit_action(root, values))
     actions.append(_file_action(root, ".github/workflows/govgate.yml", render(template("github-workflow.yml"), values),
                                 replaceable=True))
     actions.append(_file_action(root, ".gitlab-ci.yml", render(template("gitlab-ci.yml"), values), replaceable=True))
     actions.append(_gitignore_action(root, values))
     return result
+
+
+# The columns (栏目) a new site starts with: folder, title (the navigation shows it), what it holds.
+COLUMNS = (
+    ("gkml", "信息公开目录", "本栏目发布政府信息公开指南、政府信息公开年度报告等法定主动公开内容。\n\n"),
+    ("tzgg", "通知公告", "本栏目发布本单位面向社会公开的通知、公告。\n\n"),
+    ("zcjd", "政策解读", "本栏目发布对本单位政策文件的解读。\n\n"),
+    ("zcwj", "政策文件", "本栏目发布本单位制发的规范性文件和其他政策文件。\n\n"),
+    ("zwdt", "政务动态", "本栏目发布本单位的工作动态。\n\n"),
+)
+
+
+def _without_columns(home: str) -> str:
+    """The home page for a site that has pages but not our column folders: no links to missing pages."""
+    return home.split("\n## 栏目\n", 1)[0]
 
 
 # -- merging into the user's YAML without touching a byte of it ---------------------------------

@@ -53,14 +53,36 @@ def _git_config(cwd: Path, key: str) -> str:
     return run_git(cwd, "config", "--get", key, check=False).decode().strip()
 
 
+def _ssh_setup_hint() -> Msg:
+    """The SSH set-up, naming the user's own key when there is one (most users have SSH, not OpenPGP)."""
+    found = next((f"~/.ssh/{name}" for name in ("id_ed25519.pub", "id_ecdsa.pub", "id_rsa.pub")
+                  if (Path.home() / ".ssh" / name).is_file()), None)
+    make = "" if found else "ssh-keygen -t ed25519；"
+    make_en = "" if found else "ssh-keygen -t ed25519; "
+    key = found or "~/.ssh/id_ed25519.pub"
+    return Msg(f"一次性设置：{make}git config --global gpg.format ssh；git config --global user.signingkey {key}；"
+               "并请信任库管理员把公钥登记到 signoffs/reviewers.yml",
+               f"set up once: {make_en}git config --global gpg.format ssh; git config --global user.signingkey {key}; "
+               "and ask a trust-store admin to register the public key in signoffs/reviewers.yml")
+
+
 def signing_key(cwd: Path) -> SigningKey:
     """The key ``git commit -S`` would use in ``cwd`` (the same settings git reads)."""
-    fmt = _git_config(cwd, "gpg.format") or "openpgp"
+    configured = _git_config(cwd, "gpg.format")
+    fmt = configured or "openpgp"   # git's default
     value = _git_config(cwd, "user.signingkey")
+    if not configured and not value:   # nothing set up: speak of SSH, the usual way, not of OpenPGP
+        raise Refused(Msg("没有配置签名密钥（git config user.signingkey）",
+                          "no signing key configured (git config user.signingkey)"), _ssh_setup_hint())
+    if not configured and (value.startswith("key::ssh-") or value.endswith(".pub")
+                           or Path(os.path.expanduser(value)).is_file()):
+        raise Refused(Msg(f"user.signingkey 是 SSH 密钥（{value}），但 git 没有设为用 SSH 签名",
+                          f"user.signingkey is an SSH key ({value}) but git is not set to sign with SSH"),
+                      Msg("git config --global gpg.format ssh", "git config --global gpg.format ssh"))
     if fmt == "ssh":
         if not value:
             raise Refused(Msg("没有配置签名密钥（git config user.signingkey）", "no signing key configured (git config "
-                              "user.signingkey)"), SETUP_HINT)
+                              "user.signingkey)"), _ssh_setup_hint())
         if value.startswith("key::"):
             line = value[len("key::"):]
         else:
@@ -118,6 +140,15 @@ def signer_person(roster: Roster, key: SigningKey) -> Person:
     return people[0]
 
 
+def private_key_hint(stderr: str, key_file: Path) -> Msg | None:
+    """ssh-keygen refuses a private key others can read (a clone or a copy checks files out 0644)."""
+    if "UNPROTECTED PRIVATE KEY FILE" not in stderr:
+        return None
+    private = key_file.with_suffix("") if key_file.suffix == ".pub" else key_file
+    return Msg(f"私钥文件只能由本人读取：chmod 600 {private}", f"a private key must be readable by you only: chmod 600 "
+               f"{private}")
+
+
 def sign_inline(key: SigningKey, payload: bytes, cwd: Path) -> str:
     """An inline signature over ``payload``: SSHSIG (namespace ``govgate``) or armored OpenPGP."""
     if key.format == "ssh":
@@ -133,7 +164,8 @@ def sign_inline(key: SigningKey, payload: bytes, cwd: Path) -> str:
             proc = subprocess.run(["ssh-keygen", "-Y", "sign", "-n", INLINE_NAMESPACE, "-f", str(key_file), str(data)],
                                   capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
             if proc.returncode != 0:
-                raise Refused(Msg(f"SSH 签名失败：{proc.stderr.strip()}", f"SSH signing failed: {proc.stderr.strip()}"))
+                raise Refused(Msg(f"SSH 签名失败：{proc.stderr.strip()}", f"SSH signing failed: {proc.stderr.strip()}"),
+                              private_key_hint(proc.stderr, key_file))
             return (Path(tmp) / "payload.sig").read_text()
     proc = subprocess.run(["gpg", "--batch", "--armor", "--detach-sign", "--local-user", key.git_value],
                           input=payload, capture_output=True, check=False)

@@ -54,8 +54,12 @@ def site_from_mkdocs(config_file: Path | None, start: Path, lang: str | None = N
     if config_file is None:
         config_file = find_config_file(start)
     if config_file is None:
-        raise GateError(Msg("找不到 mkdocs.yml：请在站点目录中运行，或用 --config 指明", "no mkdocs.yml found: run this in "
-                            "the site's folder, or name it with --config"), str(start))
+        raise GateError(Msg("找不到 mkdocs.yml：当前目录及其上级目录都不是网站目录",
+                            "mkdocs.yml not found: neither this folder nor a parent is a site"), str(start),
+                        hint=Msg("在网站目录（有 mkdocs.yml 的目录）中运行，或用 --config 指明 mkdocs.yml；"
+                                 "新网站先运行 govgate init",
+                                 "run it in the site's folder (where mkdocs.yml is), or give --config mkdocs.yml; "
+                                 "for a new site, run govgate init first"))
     repo_root, settings = read_site_settings(Path(config_file))
     return site_from_settings(repo_root, settings, lang)
 

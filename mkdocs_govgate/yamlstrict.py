@@ -22,6 +22,7 @@ from ruamel.yaml.tokens import AliasToken, AnchorToken, TagToken
 
 from .errors import GateError
 from .i18n import Msg
+from .yamlhints import explain
 
 _FORBIDDEN_TOKENS = {
     AnchorToken: Msg("不允许使用 YAML 锚点（&）", "YAML anchors (&) are not allowed"),
@@ -126,14 +127,17 @@ def load_strict(text: str, path: str, first_line: int = 1) -> YamlDoc:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         detail = (exc.problem or exc.context or "").strip()
+        hint = None
         if "duplicate key" in str(exc).lower():
             message = Msg("YAML 中有重复的键：{d}", "duplicate key in YAML: {d}").format(d=detail)
         else:
-            message = Msg("YAML 格式错误：{d}", "malformed YAML: {d}").format(d=detail)
-        raise _yaml_error(path, first_line, message, getattr(mark, "line", None),
-                          getattr(mark, "column", None)) from None
+            message, hint = explain(detail)
+        error = _yaml_error(path, first_line, message, getattr(mark, "line", None), getattr(mark, "column", None))
+        error.hint = hint
+        raise error from None
     except YAMLError as exc:
-        raise GateError(Msg("YAML 格式错误：{d}", "malformed YAML: {d}").format(d=exc), path, first_line) from None
+        message, hint = explain(str(exc))
+        raise GateError(message, path, first_line, hint=hint) from None
     except (ValueError, OverflowError, RecursionError) as exc:
         # a value no reader can hold: 2025-02-30, hour 25, year 0, an integer of 5,000 digits, "\U00110000"
         line, column = _where_unreadable(text)

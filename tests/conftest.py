@@ -15,8 +15,6 @@ def _pinned_admin(monkeypatch: pytest.MonkeyPatch) -> None:
     """The pin CI would hold for the test sites (sitekit's admin seals their configuration)."""
     monkeypatch.setenv("GOVGATE_TRUST_ROOT", admin_pin())
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-
 
 @pytest.fixture
 def site(tmp_path: Path) -> Site:

@@ -70,7 +70,7 @@ def test_build_publishes_approved_pages_only(demo):
 
 def test_reprint_names_its_source_on_the_page(demo):
     html = (demo / "site" / "zwdt" / "reprint-gov-cn-2025-01" / "index.html").read_text(encoding="utf-8")
-    assert "来源：中国政府网" in html and "作者：新华社" in html and "转载时间：2025-01-10" in html
+    assert "来源：中国政府网" in html and "作者：新华社" in html and "转载时间：2025年1月10日" in html
     assert 'href="https://www.gov.cn/yaowen/liebiao/202501/content_6997412.htm"' in html
 
 

@@ -31,8 +31,8 @@ def fetch(url: str) -> tuple[int, str]:
 
 
 @contextlib.contextmanager
-def serving(site: Site, *args: str) -> Iterator[str]:
-    """`mkdocs serve` on a free port; yields its base URL once it answers; always killed."""
+def serving(site: Site, *args: str, log: list[str] | None = None) -> Iterator[str]:
+    """`mkdocs serve` on a free port; yields its base URL once it answers; always killed (its output into ``log``)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     process = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", *args], cwd=site.root,
@@ -53,7 +53,9 @@ def serving(site: Site, *args: str) -> Iterator[str]:
         yield base
     finally:
         process.kill()
-        process.communicate(timeout=10)
+        output, _ = process.communicate(timeout=10)
+        if log is not None:
+            log.append(output)
 
 
 def draft_site(root, lang: str | None = None) -> Site:

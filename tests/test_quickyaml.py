@@ -107,3 +107,33 @@ def test_writers_still_get_the_round_trip_tree() -> None:
 def test_refused_yaml_gets_the_strict_readers_message(text: str) -> None:
     with pytest.raises(GateError):
         load_yaml(text, "a.md", 2)
+
+
+def test_pyyaml_without_libyaml_still_reads(tmp_path):
+    """A PyYAML built without libyaml has no CSafeLoader: the readers fall back, never crash on import."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    script = ("import yaml\ndel yaml.CSafeLoader\n"
+              "from mkdocs_govgate.quickyaml import quick_load\n"
+              "from mkdocs_govgate.evidence import versions\n"
+              "doc = quick_load('title: 标题\\ndate: 2024-01-09\\n', 'a.md')\n"
+              "print(doc.data['title'])\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "标题"
+
+
+@pytest.mark.parametrize(("text", "zh", "fix"), [
+    ("title: 标题\n\tdate: 2024-01-09\n", "Tab 字符", "请用空格代替 Tab"),
+    ("title: 通知: 关于春节\n", "值里有“: ”", "加引号"),
+    ("title: '标题\n", "引号没有闭合", "补上另一半引号"),
+    ("tags: [a, b\n", "方括号 [ 没有闭合", "补上 ]"),
+])
+def test_yaml_errors_are_explained_in_chinese_with_a_fix(text, zh, fix):
+    with pytest.raises(GateError) as caught:
+        load_strict(text, "a.md")
+    rendered = caught.value.render("zh")
+    assert zh in rendered and fix in rendered.split("处理办法：", 1)[1]
+    assert rendered.index("YAML 格式错误：") < rendered.index("解析器：")    # Chinese first, the parser's words after
+    assert caught.value.render("en").startswith("a.md:")

@@ -15,6 +15,12 @@ import pkgutil
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+# `govgate --help` lists the commands in the order of the work: set up, write and check, review,
+# publish, look back, take down; the server hook last.  Modules not named here follow, by name.
+WORKFLOW = ("init", "check", "status", "sign", "sheet", "build", "audit", "retract", "rules", "prereceive")
+
+
 def register_all(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    for module in sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")):
+    modules = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]
+    for module in sorted(modules, key=lambda name: (WORKFLOW.index(name) if name in WORKFLOW else len(WORKFLOW), name)):
         importlib.import_module(f"{__name__}.{module}").register(sub, common)

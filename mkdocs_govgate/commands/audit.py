@@ -4,62 +4,33 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-import time
 from pathlib import Path
-from typing import TextIO
 
 from ..audit import AuditInputs, AuditResult, audit_site, kinds_summary
+from ..cliargs import at_least, h, progress_bar
 from ..engines import build_gate
 from ..errors import GateError
 from ..i18n import Msg
 from ..render import render_findings
 from ..sitefinder import find_config_file, site_from_mkdocs
+from ..terminal import emit
 from . import EXIT_FINDINGS, EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     audit = sub.add_parser("audit", parents=[common],
-                           help="回头看：用当前规则复查已构建或已部署的网站 / re-check a built or deployed site")
-    audit.add_argument("site_dir", type=Path, metavar="SITE_DIR")
-    audit.add_argument("--format", choices=("text", "json"), default="text")
+                           help=h("回头看：用当前规则复查已构建或已部署的网站", "re-check a built or deployed site "
+                                  "with today's rules"))
+    audit.add_argument("site_dir", type=Path, metavar="SITE_DIR", help=h("构建出的网站目录（如 site）或已部署的副本",
+                                                                          "the built site (e.g. site) or a deployed copy"))
+    audit.add_argument("--format", choices=("text", "json"), default="text",
+                       help=h("输出格式：text（默认）或 json", "output format: text (default) or json"))
     bar = audit.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,
-                     help="always show the progress bar (default: only when stderr is a terminal)")
-    bar.add_argument("--no-progress", dest="progress", action="store_false")
+                     help=h("总是显示进度条（默认：只在标准错误是终端时显示）",
+                            "always show the progress bar (default: only when stderr is a terminal)"))
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help=h("不显示进度条", "no progress bar"))
     audit.set_defaults(run=_audit)
-
-
-class ProgressBar:
-    """One line on stderr, redrawn in place; quiet unless stderr is a terminal or it is forced."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO, lang: str, min_interval: float = 0.1):
-        self.stream = stream
-        self.lang = lang
-        self.min_interval = min_interval
-        self._last = 0.0
-        self._phase = ""
-        self._drawn = False
-
-    def __call__(self, done: int, total: int, phase: Msg) -> None:
-        label = phase.render(self.lang)
-        now = time.monotonic()
-        if label == self._phase and done < total and now - self._last < self.min_interval:
-            return
-        if label != self._phase and self._drawn:
-            self.stream.write("\n")
-        self._phase, self._last = label, now
-        filled = self.WIDTH * done // total if total else self.WIDTH
-        self.stream.write(f"\r{label} [{'#' * filled}{'-' * (self.WIDTH - filled)}] {done}/{total}")
-        self.stream.flush()
-        self._drawn = True
-
-    def close(self) -> None:
-        if self._drawn:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 def _inputs(config_file: Path | None, site_dir: Path) -> AuditInputs:
@@ -95,20 +66,23 @@ def _audit(args: argparse.Namespace, lang: str) -> int:
                                  "or give --config mkdocs.yml"))
     site = site_from_mkdocs(config_file, Path.cwd(), lang)
     inputs = _inputs(config_file, args.site_dir)
-    show = args.progress if args.progress is not None else sys.stderr.isatty()
-    bar = ProgressBar(sys.stderr, lang) if show else None
     gate = build_gate(site)
     try:
-        result = audit_site(gate, inputs, bar)
+        with progress_bar(args, lang, forced=args.progress) as bar:
+            result = audit_site(gate, inputs, bar)
     finally:
         gate.close()
-        if bar:
-            bar.close()
+    blocking = result.blocking
+    result.findings = at_least(result.findings, args.severity)
     if args.format == "json":
         print(json.dumps(result.as_dict(lang), ensure_ascii=False, indent=2))
+    elif args.quiet:
+        body = render_findings(result.findings, lang)
+        if body:
+            emit(body)
     else:
-        print(render_audit(result, lang))
-    return EXIT_FINDINGS if result.blocking else EXIT_OK
+        emit(render_audit(result, lang))
+    return EXIT_FINDINGS if blocking else EXIT_OK
 
 
 def render_audit(result: AuditResult, lang: str) -> str:

@@ -9,16 +9,18 @@ as ``<name>.govgate-orig``).  Without a terminal and without ``--yes`` nothing e
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..cliargs import h
 from ..errors import GateError
 from ..evidence.gitobjects import run_git
 from ..evidence.truststore import TRUST_ROOT_ENV
 from ..i18n import Msg
 from ..page import Page
 from ..scaffold import BACKUP_SUFFIX, MERGE, REPLACE, Action, Identity, Outcome, Plan, apply, current_identity, plan
+from ..trustpin import CONFIG_KEY, configured_pin, pin_if_admin, roster_introduction
 from . import EXIT_OK
 
 _STATUS = {
@@ -30,10 +32,13 @@ _STATUS = {
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     init = sub.add_parser("init", parents=[common],
-                          help="在当前仓库中建立受门禁保护的网站 / scaffold a gated site in this repository")
+                          help=h("在当前仓库中建立受门禁保护的网站（第一步）", "set up a gated site in this repository "
+                                 "(the first step)"))
     init.add_argument("--yes", "-y", action="store_true",
-                      help="add govgate to existing mkdocs.yml/.pre-commit-config.yaml/.gitignore without asking "
-                           "(never replaces a file)")
+                      help=h("不询问，直接把 govgate 加入已有的 mkdocs.yml、.pre-commit-config.yaml、.gitignore"
+                             "（只插入；从不覆盖文件）",
+                             "add govgate to existing mkdocs.yml/.pre-commit-config.yaml/.gitignore without asking "
+                             "(insertions only; never replaces a file)"))
     init.set_defaults(run=_init)
 
 
@@ -58,8 +63,27 @@ def _init(args: argparse.Namespace, lang: str) -> int:
 
     outcomes = apply(the_plan, consent)
     print(render_outcomes(outcomes, lang, interactive, args.yes))
-    print(next_steps(the_plan, outcomes, lang))
+    print(next_steps(the_plan, outcomes, lang, _pin(root, identity)))
     return EXIT_OK
+
+
+def _pin(root: Path, identity: Identity | None) -> Pin:
+    """Pin the trust root in git config once the roster is committed (editors set it after a clone)."""
+    if not _git(root, "rev-parse", "--show-toplevel"):
+        return Pin(None, "", False)
+    introduced = roster_introduction(root)
+    configured = configured_pin(root)
+    if configured or introduced is None or identity is None:
+        return Pin(introduced, configured, False)
+    written = pin_if_admin(root, introduced, identity.key, identity.fingerprint)
+    return Pin(introduced, written or "", bool(written))
+
+
+@dataclass(frozen=True)
+class Pin:
+    introduced: str | None   # the commit that added the roster, None before it is committed
+    value: str               # git config govgate.trustRoot, "" when not pinned
+    written: bool            # pinned by this run
 
 
 def _branch(root: Path) -> str:
@@ -129,7 +153,7 @@ def _pages_lacking_front_matter(docs: Path) -> bool:
     return False
 
 
-def next_steps(the_plan: Plan, outcomes: list[Outcome], lang: str) -> str:
+def next_steps(the_plan: Plan, outcomes: list[Outcome], lang: str, pin: Pin) -> str:
     """What a new user does now, in order, given the state of the repository."""
     root = the_plan.root
     fingerprint = the_plan.identity.fingerprint if the_plan.identity else Msg("<管理员密钥指纹>", "<admin key fingerprint>").render(lang)
@@ -137,33 +161,43 @@ def next_steps(the_plan: Plan, outcomes: list[Outcome], lang: str) -> str:
     in_repo = bool(_git(root, "rev-parse", "--show-toplevel"))
     if not in_repo:
         steps.append(Msg("建立 Git 仓库：git init -b main", "make it a git repository: git init -b main"))
-    introduced = _git(root, "log", "--format=%H", "--diff-filter=A", "--", "signoffs/reviewers.yml").splitlines() if in_repo else []
-    pinned = os.environ.get(TRUST_ROOT_ENV, "")
-    if not introduced:
-        steps.append(Msg('用你的签名密钥签名提交（你是信任库管理员）：git add -A && git commit -S -m "启用 govgate 发布门禁"',
-                         'commit, signed with your key (you are the trust store admin): git add -A && git commit -S '
-                         '-m "enable the govgate publishing gate"'))
-        root_value = f'"$(git rev-parse HEAD):{fingerprint}"'
+    if pin.introduced is None:
+        steps.append(Msg('用你的签名密钥签名提交（你是信任库管理员），然后再运行一次 govgate init 固定信任根：'
+                         'git add -A && git commit -S -m "启用 govgate 发布门禁" && govgate init',
+                         'commit, signed with your key (you are the trust store admin), then run govgate init again '
+                         'to pin the trust root: git add -A && git commit -S -m "enable the govgate publishing gate" '
+                         '&& govgate init'))
+    elif pin.value:
+        said = Msg("已固定信任根", "trust root pinned") if pin.written else Msg("信任根", "trust root")
+        steps.append(said + Msg(f"：git config {CONFIG_KEY} {pin.value}\n"
+                                f"     在 CI 变量 {TRUST_ROOT_ENV} 和服务器钩子中设置同一值；编辑和审核人员克隆仓库后运行一次"
+                                f"同一条 git config {CONFIG_KEY} {pin.value}",
+                                f": git config {CONFIG_KEY} {pin.value}\n"
+                                f"     set the same value as the CI variable {TRUST_ROOT_ENV} and on the server hook; "
+                                f"editors and reviewers run the same git config {CONFIG_KEY} {pin.value} once after "
+                                "cloning"))
     else:
-        root_value = f"{introduced[-1]}:{fingerprint}"
-    if not pinned:
-        steps.append(Msg(f"固定信任根（该提交 + 你的密钥指纹）：export {TRUST_ROOT_ENV}={root_value}\n"
-                         f"     在 CI 变量 {TRUST_ROOT_ENV} 和服务器钩子（git config govgate.trustRoot）中设置同一值",
-                         f"pin the trust root (that commit + your key fingerprint): export {TRUST_ROOT_ENV}={root_value}\n"
-                         f"     set the same value as the CI variable {TRUST_ROOT_ENV} and on the server hook "
-                         "(git config govgate.trustRoot)"))
+        steps.append(Msg(f"固定信任根（向网站管理员索取）：git config {CONFIG_KEY} {pin.introduced}:{fingerprint}",
+                         f"pin the trust root (ask the site's admin): git config {CONFIG_KEY} "
+                         f"{pin.introduced}:{fingerprint}"))
+    if not the_plan.install.known:
+        steps.append(Msg(f"在 .github/workflows/govgate.yml 和 .gitlab-ci.yml 中把 {the_plan.install.url} 换成"
+                         "本单位可访问的 mkdocs-govgate 代码仓库地址和提交（pip 的 git+URL@提交 形式）",
+                         f"in .github/workflows/govgate.yml and .gitlab-ci.yml, replace {the_plan.install.url} with a "
+                         "mkdocs-govgate repository your CI can reach, pinned to a commit (pip's git+URL@commit form)"))
     if _pages_lacking_front_matter(root / the_plan.docs_dir):
         steps.append(Msg(f"已有页面需要页首信息（title、date、column、unit、author、classification）：govgate check {the_plan.docs_dir} 列出各页所缺",
                          f"existing pages need front-matter (title, date, column, unit, author, classification): "
                          f"govgate check {the_plan.docs_dir} lists what each page lacks"))
-    steps.append(Msg(f"构建：mkdocs build（{the_plan.docs_dir}/ 中尚未审核的页面不会发布）",
-                     f"build: mkdocs build (pages in {the_plan.docs_dir}/ not yet approved are left out)"))
+    steps.append(Msg(f"构建：govgate build（{the_plan.docs_dir}/ 中尚未审核的页面不会发布）",
+                     f"build: govgate build (pages in {the_plan.docs_dir}/ not yet approved are left out)"))
     steps.append(Msg("在 signoffs/reviewers.yml 中登记审核人员及其 SSH 公钥（签名提交），之后他们用 "
                      f"govgate approve {the_plan.docs_dir}/index.md --stage first 等签核",
                      "register the reviewers and their SSH public keys in signoffs/reviewers.yml (signed commit); "
                      f"they then sign off with govgate approve {the_plan.docs_dir}/index.md --stage first, …"))
-    steps.append(Msg("启用提交前检查：pip install pre-commit && pre-commit install",
-                     "enable the commit checks: pip install pre-commit && pre-commit install"))
+    steps.append(Msg(f'启用提交前检查：pip install "{the_plan.install.with_extra("hooks")}" && pre-commit install',
+                     f'enable the commit checks: pip install "{the_plan.install.with_extra("hooks")}" && '
+                     "pre-commit install"))
     if any(o.status == "manual" for o in outcomes):
         steps.append(Msg("处理上面标为“待办”的事项", "do the items marked 'to do' above"))
     if any(o.status == "skipped" for o in outcomes):

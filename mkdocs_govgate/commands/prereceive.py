@@ -6,10 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..cliargs import h
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     hook = sub.add_parser("pre-receive", parents=[common],
-                          help="服务器端钩子：拒绝未通过门禁的推送 / server hook: refuse pushes that fail the gate")
+                          help=h("服务器端钩子：拒绝未通过门禁的推送（由 hooks/pre-receive 调用）",
+                                 "server hook: refuse pushes that fail the gate (run by hooks/pre-receive)"))
     hook.set_defaults(run=_run)
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..cliargs import h
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     retract = sub.add_parser("retract", parents=[common],
-                             help="撤下页面（签名记录，下次构建起不再发布）/ withdraw a page (signed record and commit)")
-    retract.add_argument("path", type=Path)
-    retract.add_argument("--reason", required=True, help="撤稿原因 / why the page is withdrawn")
+                             help=h("应急撤稿：撤下页面（签名记录，下次构建起不再发布）",
+                                    "take a page down: a signed withdrawal record, left out from the next build on"))
+    retract.add_argument("path", type=Path, metavar="PATH", help=h("要撤下的页面", "the page to withdraw"))
+    retract.add_argument("--reason", required=True, help=h("撤稿原因（写入撤稿记录）", "why the page is withdrawn "
+                                                           "(kept in the record)"))
     retract.set_defaults(run=_run)
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
 
+from ..cliargs import h
 from ..engines import build_gate
 from ..errors import GateError
 from ..evidence.attest import Attestor
 from ..gate import Gate
 from ..i18n import Msg
+from ..outputfile import write_atomic
 from ..sheet import build_sheet, render_sheet
 from ..sitefinder import find_config_file, site_from_mkdocs
 from . import EXIT_OK
@@ -23,11 +24,15 @@ EVIDENCE_NAMES = {"history": Msg("history（签名提交）", "history (signed c
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     sheet = sub.add_parser("sheet", parents=[common],
-                           help="页面的信息发布审签表（HTML/PDF）/ a page's review and sign-off sheet (HTML or PDF)")
-    sheet.add_argument("path", type=Path, help="the page (a Markdown file in docs_dir)")
-    sheet.add_argument("--out", "-o", type=Path, default=None,
-                       help="write here (default: HTML to standard output; with --pdf, PAGE-sheet.pdf)")
-    sheet.add_argument("--pdf", action="store_true", help="print to PDF with headless Chromium")
+                           help=h("页面的信息发布审签表（HTML 或 PDF，归档保存）", "a page's review and sign-off sheet "
+                                  "(HTML or PDF, for the archive)"))
+    sheet.add_argument("path", type=Path, metavar="PATH", help=h("页面（文档目录中的 Markdown 文件）",
+                                                                  "the page (a Markdown file in docs_dir)"))
+    sheet.add_argument("--out", "-o", type=Path, default=None, metavar="FILE",
+                       help=h("写入此文件（默认：HTML 输出到标准输出；加 --pdf 时为 页面名-sheet.pdf）",
+                              "write here (default: HTML to standard output; with --pdf, PAGE-sheet.pdf)"))
+    sheet.add_argument("--pdf", action="store_true", help=h("用无界面 Chromium 打印为 PDF",
+                                                             "print to PDF with headless Chromium"))
     sheet.set_defaults(run=_sheet)
 
 
@@ -69,14 +74,6 @@ def sheet_html(gate: Gate, rel: str, lang: str, site_name: str = "") -> str:
     return render_sheet(sheet, lang)
 
 
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.replace(temp, target)
-
-
 def _sheet(args: argparse.Namespace, lang: str) -> int:
     site = site_from_mkdocs(args.config, Path.cwd(), lang)
     gate = build_gate(site)
@@ -94,10 +91,10 @@ def _sheet(args: argparse.Namespace, lang: str) -> int:
             source = Path(folder) / "sheet.html"
             source.write_text(html, encoding="utf-8")
             printed = print_pdf(source, Path(folder) / "sheet.pdf")
-            _write(target, printed.read_bytes())
+            write_atomic(target, printed.read_bytes())
     elif args.out is not None:
         target = args.out
-        _write(target, html.encode("utf-8"))
+        write_atomic(target, html.encode("utf-8"))
     else:
         sys.stdout.write(html)
         return EXIT_OK

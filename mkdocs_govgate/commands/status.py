@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from ..approval import APPROVED, INVALID, MISSING, SENT_BACK, STALE, WAITING
+from ..cliargs import h, progress_bar
 from ..engines import build_gate
 from ..errors import GateError
 from ..gate import Gate
@@ -41,18 +42,22 @@ from ..queue import (
 )
 from ..report import PageResult
 from ..retirement import EXPIRED
+from ..safetext import truncate
 from ..sitefinder import site_from_mkdocs
-from ..termtable import render_table, truncate
+from ..terminal import emit, render_table
 from . import EXIT_OK
 
 TITLE_CELLS, TEXT_CELLS, NAMES_SHOWN = 24, 36, 3
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    status = sub.add_parser("status", parents=[common], help="审核队列 / the review queue")
-    status.add_argument("paths", nargs="*", type=Path, help="pages or folders (default: the whole site)")
-    status.add_argument("--mine", action="store_true", help="只看等待我签核的页面 / only what waits for my signature")
-    status.add_argument("--format", choices=("text", "json"), default="text")
+    status = sub.add_parser("status", parents=[common], help=h("审核队列：哪些页面等谁签核", "the review queue: which "
+                                                                  "pages wait for whom"))
+    status.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help=h("页面或目录（默认：整个网站）", "pages or folders (default: the whole site)"))
+    status.add_argument("--mine", action="store_true", help=h("只看等待我签核的页面", "only what waits for my signature"))
+    status.add_argument("--format", choices=("text", "json"), default="text",
+                        help=h("输出格式：text 表格（默认）或 json", "output format: text tables (default) or json"))
     status.set_defaults(run=_status)
 
 
@@ -62,16 +67,21 @@ def _status(args: argparse.Namespace, lang: str) -> int:
     try:
         me, may_sign, note = _signer(gate, site.root, required=args.mine)   # before the long part: fail fast
         pages = _select(gate, args.paths)
-        report = gate.check_site(pages, [])   # pages only: attachments are not queue items
+        with progress_bar(args, lang) as bar:
+            gate.progress = bar
+            report = gate.check_site(pages, [])   # pages only: attachments are not queue items
         queue = build_queue(report, gate.trust.policy, gate.trust.roster, me=me, may_sign=may_sign)
     finally:
         gate.close()
     if args.format == "json":
         text = json.dumps(queue.as_dict(lang, only_mine=args.mine), ensure_ascii=False, indent=2)
     else:
-        text = render_queue(queue, lang, only_mine=args.mine, note=note)
+        text = render_queue(queue, lang, only_mine=args.mine, note=note, quiet=args.quiet)
     try:
-        print(text)
+        if args.format == "json":
+            print(text)
+        else:
+            emit(text)
     except BrokenPipeError:   # `govgate status | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
@@ -259,12 +269,17 @@ def _summary(queue: Queue, lang: str) -> str:
     return f"govgate 审核队列：共 {counts['total']} 页 —— " + "，".join(parts)
 
 
-def render_queue(queue: Queue, lang: str = "zh", only_mine: bool = False, note: Msg | None = None) -> str:
-    lines = [_summary(queue, lang)]
-    if queue.me is not None:
-        lines.append(_t(f"签核人：{queue.me.name}（{queue.me.id}）", f"signer: {queue.me.id} ({queue.me.name})", lang))
-    elif note is not None:
-        lines.append(note.render(lang))
+def render_queue(queue: Queue, lang: str = "zh", only_mine: bool = False, note: Msg | None = None,
+                 quiet: bool = False) -> str:
+    """The summary line, who you are, then one table per group (``quiet``: the tables only)."""
+    lines: list[str] = []
+    if not quiet:
+        lines.append(_summary(queue, lang))
+        if queue.me is not None:
+            lines.append(_t(f"签核人：{queue.me.name}（{queue.me.id}）", f"signer: {queue.me.id} ({queue.me.name})",
+                            lang))
+        elif note is not None:
+            lines.append(note.render(lang))
     groups = [MINE] if only_mine else list(GROUPS)
     for group in groups:
         entries = queue.group(group)

@@ -52,6 +52,11 @@ def fingerprint(identity: str) -> str:
         return identity
 
 
+INLINE_COMMIT_NOTE = Msg("内嵌签名：由签核记录本身的签名证明（见签名密钥栏），提交只记录它进入版本库的时间",
+                         "inline evidence: the entry's own signature proves it (see the signing key); the commit only "
+                         "records when it entered the repository")
+
+
 class Attestor:
     """Built once for a site; ``attest(page, signoff)`` for each entry; ``close()`` at the end."""
 
@@ -144,6 +149,9 @@ class Attestor:
                 commit_note = exc.message
             except GateError as exc:   # missing objects: history that cannot be read is said, not hidden
                 commit_note = exc.message
+        if self.mode != "history" and (commit_id is not None or commit_note is self.no_history):
+            # inline evidence: the entry's own signature is the proof; the commit only dates it
+            commit_note = INLINE_COMMIT_NOTE
         if self.mode == "history":
             if commit_id is None:
                 key, key_note = None, Msg("没有签核提交，无从确定签名密钥", "no approval commit, so no signing key")

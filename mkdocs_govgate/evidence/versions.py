@@ -20,6 +20,7 @@ import yaml
 
 from ..digest import canonical_json
 from ..errors import GateError
+from ..libyaml import SafeLoader
 from ..page import FRONT_MATTER_RE, Page
 from ..textfile import decode_text
 
@@ -32,7 +33,7 @@ class _Duplicate(Exception):
     pass
 
 
-class _FastLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+class _FastLoader(SafeLoader):  # type: ignore[valid-type,misc]
     """libyaml with YAML 1.2 booleans (``yes``/``no``/``on`` stay text, as in ruamel)."""
 
     def construct_mapping(self, node, deep=False):  # noqa: ANN001, ANN201 - PyYAML signature
@@ -47,7 +48,7 @@ class _FastLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
 
 _FastLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.CSafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
 }
 _FastLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                   list("tTfF"))

@@ -125,3 +125,47 @@ def test_revise_then_approve_new_content(repo):
 def test_forge_helper_matches_approve(repo):
     forge(repo, "first", "chief1", signer="chief1")
     assert repo.problems() == {"first#0": []}
+
+
+def test_signoff_time_is_in_the_sites_time_zone_not_the_machines(repo, monkeypatch):
+    """A CI runner or a laptop set to another zone still stamps 青岚县's time (policy timezone, default Asia/Shanghai)."""
+    import time  # noqa: PLC0415
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert repo.approve("content/a.md", "first", "chief1") == 0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    at = Page.from_bytes("a.md", (repo.root / "content/a.md").read_bytes()).signoffs[-1].at
+    assert str(at).endswith("+08:00"), at
+
+
+def test_policy_timezone_setting():
+    import pytest  # noqa: PLC0415
+
+    from mkdocs_govgate.errors import GateError  # noqa: PLC0415
+    from mkdocs_govgate.policy import Policy  # noqa: PLC0415
+
+    base = ("roles: {chief: 科长}\nstages:\n  first: {title: 初审, roles: [chief]}\n"
+            "classifications: {general: [first]}\n")
+    assert Policy.from_text(base, "p.yml").timezone == "Asia/Shanghai"
+    assert Policy.from_text(base + "timezone: Asia/Urumqi\n", "p.yml").now().utcoffset().total_seconds() == 6 * 3600
+    with pytest.raises(GateError) as caught:
+        Policy.from_text(base + "timezone: Beijing\n", "p.yml")
+    assert "IANA" in caught.value.render("zh") and caught.value.line == 5
+
+
+def test_a_private_key_others_can_read_gets_the_chmod_hint(repo, keys, capsys):
+    """A clone or copy checks a key out 0644 and ssh-keygen refuses it: say the one command that fixes it."""
+    import os  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    private = Path(keys["chief1"].signing)
+    os.chmod(private, 0o644)
+    try:
+        assert repo.approve("content/a.md", "first", "chief1") == 1
+        assert f"chmod 600 {private}" in capsys.readouterr().err
+    finally:
+        os.chmod(private, 0o600)

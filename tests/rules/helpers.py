@@ -7,9 +7,7 @@ from pathlib import Path
 
 from mkdocs_govgate.page import Page
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-if not SEEDS.is_dir():
-    SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[1] / "data" / "regulations"   # the five regulations, see its README.md
 TODAY = dt.date(2024, 6, 1)
 
 FRONT = """---

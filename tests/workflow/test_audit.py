@@ -177,11 +177,13 @@ def test_configuration_errors_exit_2(live, tmp_path):
 def test_progress_bar_only_when_forced_or_on_a_terminal(live):
     forced = live.govgate("audit", "site", "--progress")
     assert forced.returncode == 0
-    assert "扫描网站文件 [" in forced.stderr and "#" * 30 in forced.stderr
-    quiet = live.govgate("audit", "site")                 # stderr is a pipe here
-    assert quiet.returncode == 0 and "[" not in quiet.stderr
+    assert "扫描网站文件" in forced.stderr and "━" in forced.stderr      # rich's bar
+    piped = live.govgate("audit", "site")                 # stderr is a pipe here
+    assert piped.returncode == 0 and piped.stderr == ""
     off = live.govgate("audit", "site", "--no-progress")
-    assert "[" not in off.stderr
+    assert off.stderr == ""
+    quiet = live.govgate("audit", "site", "--progress", "--quiet")     # --quiet wins: no bar, no summary
+    assert quiet.stderr == "" and quiet.stdout == ""
 
 
 def test_parallel_scan_gives_the_same_result(site, monkeypatch):

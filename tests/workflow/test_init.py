@@ -9,6 +9,7 @@ import pty
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -112,14 +113,16 @@ def git(cwd: Path, env: dict, *args: str) -> str:
 
 
 def commit_and_pin(repo: Path, env: dict) -> dict:
-    """What the printed next steps say: a signed commit, then the trust root init prints on a rerun."""
+    """What the printed next steps say: a signed commit, then init again, which pins the trust root in git config."""
     git(repo, env, "add", "-A")
     git(repo, env, "commit", "-q", "-S", "-m", "启用 govgate 发布门禁")
     rerun = govgate_init(repo, env)
-    match = re.search(r"GOVGATE_TRUST_ROOT=(\S+)", rerun.stdout)
-    assert match, rerun.stdout
-    assert match.group(1) == f"{git(repo, env, 'rev-parse', 'HEAD')}:{fingerprint(env)}"
-    return {**env, "GOVGATE_TRUST_ROOT": match.group(1)}
+    expected = f"{git(repo, env, 'rev-parse', 'HEAD')}:{fingerprint(env)}"
+    assert git(repo, env, "config", "--get", "govgate.trustRoot") == expected
+    assert f"已固定信任根：git config govgate.trustRoot {expected}" in rerun.stdout
+    again = govgate_init(repo, env)                           # a third run keeps the pin and still shows it
+    assert f"信任根：git config govgate.trustRoot {expected}" in again.stdout
+    return {**env, "GOVGATE_TRUST_ROOT": expected}
 
 
 def fingerprint(env: dict) -> str:
@@ -156,6 +159,7 @@ def test_empty_repository_builds_validates_and_is_idempotent(tmp_path, env, user
     assert any(s.get("with", {}).get("path") == ".govgate-report/" for s in ci["jobs"]["build"]["steps"])
     gitlab = pyyaml.safe_load((repo / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert gitlab["variables"]["GIT_DEPTH"] == 0 and ".govgate-report/" in gitlab["govgate"]["artifacts"]["paths"]
+    assert_ci_builds_through_the_gate(ci, gitlab)
 
     validate = run(repo, env, BIN / "pre-commit", "validate-config", ".pre-commit-config.yaml")
     assert validate.returncode == 0, validate.stdout + validate.stderr
@@ -177,6 +181,68 @@ def test_empty_repository_builds_validates_and_is_idempotent(tmp_path, env, user
     hooks = run(repo, pinned, BIN / "pre-commit", "run", "--all-files")
     assert hooks.returncode == 0, hooks.stdout + hooks.stderr
     assert "govgate" in hooks.stdout and "approval.missing" in hooks.stdout   # reported, not refused
+
+
+def assert_ci_builds_through_the_gate(github: dict, gitlab: dict) -> None:
+    """Both CI files install govgate from a pinned git URL, build with `govgate build`, take the trust
+    root from the CI variable and keep the gate's cache only in the CI's own per-branch cache."""
+    steps = github["jobs"]["build"]["steps"]
+    runs = [s["run"] for s in steps if "run" in s]
+    assert not any("mkdocs build" in r for r in runs) and "govgate build" in runs
+    install = next(r for r in runs if r.startswith("pip install"))
+    assert re.fullmatch(r'pip install "mkdocs-govgate @ git\+\S+@\S+"', install), install
+    build = next(s for s in steps if s.get("run") == "govgate build")
+    assert build["env"]["GOVGATE_TRUST_ROOT"] == "${{ vars.GOVGATE_TRUST_ROOT }}"
+    assert build["env"]["GOVGATE_CACHE_DIR"].startswith("${{ runner.temp }}")     # outside the checkout
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache"))
+    assert cache["with"]["path"] == build["env"]["GOVGATE_CACHE_DIR"]
+    assert "${{ github.ref_name }}" in cache["with"]["key"] and "${{ github.ref_name }}" in cache["with"]["restore-keys"]
+
+    job = gitlab["govgate"]
+    assert not any("mkdocs build" in line for line in job["script"]) and "govgate build" in job["script"]
+    assert any(re.fullmatch(r'pip install "mkdocs-govgate @ git\+\S+@\S+"', line) for line in job["script"])
+    assert job["cache"]["key"] == "govgate-$CI_COMMIT_REF_SLUG"
+    assert job["cache"]["paths"] == [".govgate-ci-cache/"] != [".govgate-cache/"]
+    assert gitlab["variables"]["GOVGATE_CACHE_DIR"] == "$CI_PROJECT_DIR/.govgate-ci-cache"
+    assert any("git ls-files -- .govgate-ci-cache" in line for line in job["script"])   # never from a commit
+
+
+def test_ci_installs_govgate_from_the_git_commit_it_was_installed_from(tmp_path):
+    """pip's record of where govgate came from (PEP 610) becomes the CI files' pinned install source."""
+    from mkdocs_govgate.installsource import from_direct_url  # noqa: PLC0415
+
+    vcs = from_direct_url('{"url": "https://git.example.gov.cn/web/mkdocs-govgate.git", '
+                          '"vcs_info": {"vcs": "git", "commit_id": "0123abc"}}')
+    assert vcs.known and vcs.requirement == "mkdocs-govgate @ git+https://git.example.gov.cn/web/mkdocs-govgate.git@0123abc"
+    source = tmp_path / "src"
+    source.mkdir()
+    subprocess.run(["git", "init", "-q", str(source)], check=True)
+    subprocess.run(["git", "-C", str(source), "-c", "user.name=x", "-c", "user.email=x@x", "commit", "-q",
+                    "--allow-empty", "-m", "x"], check=True)
+    folder = f'{{"url": "file://{source}", "dir_info": {{"editable": true}}}}'
+    assert not from_direct_url(folder).known                   # a folder without a remote CI could reach
+    subprocess.run(["git", "-C", str(source), "remote", "add", "origin", "git@git.example.gov.cn:web/govgate.git"],
+                   check=True)
+    head = subprocess.run(["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    assert from_direct_url(folder).url == f"git+ssh://git@git.example.gov.cn/web/govgate.git@{head}"
+    assert not from_direct_url(None).known and not from_direct_url("not json").known
+
+
+def test_an_editors_clone_commits_after_one_git_config(tmp_path, env):
+    """The admin's init pins the trust root in git config; an editor's clone needs the one documented
+    command, and then the pre-commit hook works without any environment variable."""
+    repo = tmp_path / "site"
+    repo.mkdir()
+    git(repo, env, "init", "-q")
+    govgate_init(repo, env)
+    pinned = commit_and_pin(repo, env)["GOVGATE_TRUST_ROOT"]
+    clone = tmp_path / "editor"
+    git(tmp_path, env, "clone", "-q", str(repo), str(clone))
+    assert run(clone, env, "git", "config", "--get", "govgate.trustRoot").stdout == ""    # a clone has no pin
+    git(clone, env, "config", "govgate.trustRoot", pinned)                                # the README's command
+    hooks = run(clone, env, BIN / "pre-commit", "run", "--all-files")
+    assert hooks.returncode == 0, hooks.stdout + hooks.stderr
+    assert "approval.missing" in hooks.stdout
 
 
 def test_existing_site_keeps_every_user_line(tmp_path, env):
@@ -287,7 +353,12 @@ def test_openpgp_signing_key_is_registered_with_its_public_key(tmp_path, env):
     admin = Roster.load(repo / "signoffs/reviewers.yml", policy).person("zhangsan")
     assert admin is not None and admin.keys == (f"openpgp:{key.signing}",)
     assert (repo / f"signoffs/keys/{key.signing}.asc").read_text().startswith("-----BEGIN PGP PUBLIC KEY BLOCK-----")
-    assert f"openpgp:{key.signing}" in result.stdout            # the trust root to pin
+    assert "govgate init" in result.stdout.split("下一步")[1]    # commit, then init again pins the root
+    git(repo, env, "add", "-A")
+    git(repo, env, "commit", "-q", "-S", "-m", "启用 govgate 发布门禁")
+    govgate_init(repo, env)
+    head = git(repo, env, "rev-parse", "HEAD")
+    assert git(repo, env, "config", "--get", "govgate.trustRoot") == f"{head}:openpgp:{key.signing}"
 
 
 def test_precommit_template_matches_the_hook_manifest(tmp_path, env):
@@ -356,3 +427,40 @@ def test_shapes_init_cannot_edit_safely_are_left_to_the_user(tmp_path, text):
     assert action.kind == MANUAL and "- govgate:" in action.note.en
     apply(the_plan, lambda a: True)
     assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == text
+
+
+def test_scaffold_renders_in_chinese(tmp_path, env):
+    """A new site's preview: the five usual columns as Chinese navigation, the theme's words in Chinese."""
+    from test_plugin_serve import serving  # noqa: PLC0415
+
+    from mkdocs_govgate.browser import dump_dom  # noqa: PLC0415
+
+    from .test_chinese_site import COLUMNS, assert_chinese, visible_text, without_livereload  # noqa: PLC0415
+
+    repo = tmp_path / "site"
+    repo.mkdir()
+    git(repo, env, "init", "-q")
+    govgate_init(repo, env)
+    for folder in ("gkml", "tzgg", "zcjd", "zcwj", "zwdt"):
+        assert (repo / "content" / folder / "index.md").is_file()
+    pinned = commit_and_pin(repo, env)
+
+    class Served:
+        root = repo
+
+    saved = os.environ.copy()
+    os.environ.update(pinned)      # serving() starts `mkdocs serve` with this process's environment
+    try:
+        with serving(Served()) as base:   # type: ignore[arg-type]
+            with urllib.request.urlopen(base + "tzgg/", timeout=30) as response:
+                served = response.read().decode("utf-8")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    page = tmp_path / "tzgg.html"
+    page.write_text(without_livereload(served), encoding="utf-8")
+    text = visible_text(dump_dom(page))
+    assert_chinese(text)
+    for column in COLUMNS:
+        assert column in text
+    assert "搜索" in text and "草稿" in text and "草稿：尚未获准发布" in text

@@ -22,6 +22,8 @@ from mkdocs_govgate.browser import CHROMIUM_ENV, dump_dom, screenshot  # noqa: E
 
 from .pngcheck import assert_real_png  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture(scope="module")
 def keyfolder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -189,3 +191,22 @@ def test_missing_browser_is_a_clear_error(inline_site, monkeypatch):
     result = inline_site.govgate("sheet", "content/a.md", "--pdf")
     assert result.returncode == 2
     assert "GOVGATE_CHROMIUM" in result.stderr and "apt-get install chromium" in result.stderr
+
+
+def test_inline_evidence_sheet_says_what_proves_each_signoff() -> None:
+    """On an inline-evidence site (the demo) the commit is no approval commit, and that is no fault:
+    the row says the entry's own signature is the proof, not "不是签核提交"."""
+    result = subprocess.run([str(BIN / "govgate"), "sheet", "content/tzgg/2025-spring-festival-safety.md"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "不是签核提交" not in result.stdout
+    assert result.stdout.count("内嵌签名：由签核记录本身的签名证明") == 3
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_sheet_file_follows_the_umask(tmp_path, umask: int) -> None:
+    target = tmp_path / "sheet.html"
+    result = subprocess.run([str(BIN / "govgate"), "sheet", "content/tzgg/2025-spring-festival-safety.md", "--out",
+                             str(target)], cwd=ROOT, capture_output=True, text=True, timeout=300, umask=umask)
+    assert result.returncode == 0, result.stderr
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask

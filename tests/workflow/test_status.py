@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from mkdocs_govgate.termtable import width
+from mkdocs_govgate.safetext import width
 
 from .queuekit import Workflow, gnupghome, isolated_home, keyfolder, keys, page_text, roster_yaml  # noqa: F401
 from .queuekit import site as site  # noqa: F401
@@ -191,7 +191,8 @@ def test_configuration_error_exits_2(site: Workflow) -> None:
 
 
 def test_display_width_and_control_characters() -> None:
-    from mkdocs_govgate.termtable import render_table, truncate
+    from mkdocs_govgate.safetext import truncate
+    from mkdocs_govgate.terminal import render_table
 
     assert width("关于abc") == 7 and width("e\u0301") == 1 and width("ＡＢ") == 4
     assert truncate("关于做好春节期间安全生产工作的通知", 10) == "关于做好…" and width(truncate("关于做好春节期间", 9)) <= 9
