@@ -28,7 +28,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                            "configuration, then build the site (what CI runs)")
     build.add_argument("--site-dir", "-d", default=None, help="输出目录 / output folder (MkDocs --site-dir)")
     build.add_argument("--strict", "-s", action="store_true", default=None, help="MkDocs --strict")
-    build.add_argument("--quiet", "-q", action="store_true", help="只显示警告和错误 / warnings and errors only")
     build.add_argument("--verbose", "-v", action="store_true", help="MkDocs --verbose")
     build.set_defaults(run=_build)
 
@@ -58,7 +57,7 @@ def _build(args: argparse.Namespace, lang: str) -> int:
     repo_root, settings = read_site_settings(config_file)
     build_gate(site_from_settings(repo_root, settings, lang)).close()   # sealed, or GateError (exit 2)
     payload = configuration_json(settings.data, settings.config_files[0])
-    _log_to_stderr(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
+    _log_to_stderr(logging.WARNING if getattr(args, "quiet", False) else logging.DEBUG if args.verbose else logging.INFO)
     from mkdocs.commands.build import build  # noqa: PLC0415 - MkDocs only for this command
     from mkdocs.config import load_config  # noqa: PLC0415
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError  # noqa: PLC0415
