@@ -269,6 +269,12 @@ class Site:
         return "\n".join(chunks)
 
 
+def demo_pin() -> str:
+    """The pin the demo site's CI would hold: its admin's key (demo/sign_demo.py seals the configuration with it)."""
+    line = (Path(__file__).resolve().parents[1] / "demo" / "keys" / "liuyang.pub").read_text()
+    return sshsig.key_fingerprint(sshsig.key_blob_from_line(line))
+
+
 def admin_pin(person: str = "root1") -> str:
     """The pin an admin gives CI for an inline site: the fingerprint of their key."""
     return sshsig.key_fingerprint(sshsig.key_blob_from_line(public_line(person)))

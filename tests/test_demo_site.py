@@ -9,13 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sitekit import BIN
-
-from mkdocs_govgate.evidence import sshsig
+from sitekit import BIN, demo_pin
 
 ROOT = Path(__file__).resolve().parents[1]
-# the pin the demo's CI would hold: its admin's key (demo/sign_demo.py seals the configuration with it)
-DEMO_PIN = sshsig.key_fingerprint(sshsig.key_blob_from_line((ROOT / "demo" / "keys" / "liuyang.pub").read_text()))
+DEMO_PIN = demo_pin()
 
 
 @pytest.fixture(autouse=True)

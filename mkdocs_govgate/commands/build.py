@@ -16,6 +16,7 @@ import logging
 import sys
 from pathlib import Path
 
+from ..cliargs import h
 from ..engines import build_gate
 from ..errors import GateError
 from ..i18n import Msg
@@ -24,11 +25,14 @@ from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    build = sub.add_parser("build", parents=[common], help="核验封签配置后构建站点（CI 使用）/ verify the sealed "
-                           "configuration, then build the site (what CI runs)")
-    build.add_argument("--site-dir", "-d", default=None, help="输出目录 / output folder (MkDocs --site-dir)")
-    build.add_argument("--strict", "-s", action="store_true", default=None, help="MkDocs --strict")
-    build.add_argument("--verbose", "-v", action="store_true", help="MkDocs --verbose")
+    build = sub.add_parser("build", parents=[common], help=h("核验封签的站点配置后构建站点（CI 与服务器使用）",
+                                                               "verify the sealed configuration, then build the site "
+                                                               "(what CI and the server run)"))
+    build.add_argument("--site-dir", "-d", default=None, help=h("输出目录（同 MkDocs 的 --site-dir）",
+                                                                 "output folder (MkDocs' --site-dir)"))
+    build.add_argument("--strict", "-s", action="store_true", default=None,
+                       help=h("有警告即失败（同 MkDocs 的 --strict）", "fail on warnings (MkDocs' --strict)"))
+    build.add_argument("--verbose", "-v", action="store_true", help=h("显示详细日志", "show the detailed log"))
     build.set_defaults(run=_build)
 
 

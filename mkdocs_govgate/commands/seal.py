@@ -15,6 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..cliargs import h
 from ..errors import GateError
 from ..i18n import Msg
 from ..policy import ADMIN_ROLE
@@ -30,8 +31,8 @@ SITE_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    seal = sub.add_parser("seal", parents=[common], help="管理员封签站点配置（内嵌模式）/ an admin seals the site "
-                          "configuration (inline mode)")
+    seal = sub.add_parser("seal", parents=[common], help=h("管理员审查后封签站点配置（内嵌模式）",
+                                                             "an admin seals the reviewed site configuration (inline mode)"))
     seal.set_defaults(run=_seal)
 
 

@@ -3,6 +3,7 @@ navigation, dates and the draft banner in Chinese — checked in real headless C
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
-from sitekit import BIN
+from sitekit import BIN, demo_pin
 from test_plugin_serve import serving
 
 from mkdocs_govgate.browser import dump_dom, screenshot
@@ -23,6 +24,11 @@ COLUMNS = ("信息公开目录", "通知公告", "政策解读", "政策文件",
 # what the theme and MkDocs say when they are not translated, and what folder names look like as titles
 ENGLISH = ("Search", "Previous", "Next", "Home", "Gkml", "Tzgg", "Zcjd", "Zcwj", "Zwdt", "DRAFT", "Still needed", "draft_docs",
            "Made with", "Keyboard Shortcuts", "Close", "needs", "eligible")
+
+
+@pytest.fixture(autouse=True)
+def _demo_pin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVGATE_TRUST_ROOT", demo_pin())
 
 
 def visible_text(dom_html: str) -> str:
@@ -50,7 +56,8 @@ def demo(tmp_path_factory) -> Path:
     for name in ("content", "signoffs", "overrides"):
         shutil.copytree(ROOT / name, target / name)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    result = subprocess.run([str(BIN / "mkdocs"), "build"], cwd=target, capture_output=True, text=True, timeout=300)
+    result = subprocess.run([str(BIN / "govgate"), "build"], cwd=target, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "GOVGATE_TRUST_ROOT": demo_pin()})
     assert result.returncode == 0, result.stderr
     return target
 

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sitekit import BIN
+from sitekit import BIN, demo_pin
 
 from mkdocs_govgate import cli, hooks
 from mkdocs_govgate.cliargs import cli_language
@@ -74,6 +74,11 @@ def test_argparse_errors_follow_the_language():
     assert en.returncode == 2 and "invalid choice: 'chek'" in en.stderr and not CJK.search(en.stderr)
     hook = run(BIN / "govgate-pre-commit", "--bogus")
     assert hook.returncode == 2 and "无法识别的参数：--bogus" in hook.stderr
+
+
+@pytest.fixture(autouse=True)
+def _demo_pin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVGATE_TRUST_ROOT", demo_pin())
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "evidence"))
 
 from kit import Key, Repo, forge, isolate_home, make_openpgp_key, make_ssh_key  # noqa: E402
-from sitekit import BIN, Site  # noqa: E402
+from sitekit import BIN, Site, demo_pin  # noqa: E402
 
 from mkdocs_govgate.browser import CHROMIUM_ENV, dump_dom, screenshot  # noqa: E402
 
@@ -197,7 +197,8 @@ def test_inline_evidence_sheet_says_what_proves_each_signoff() -> None:
     """On an inline-evidence site (the demo) the commit is no approval commit, and that is no fault:
     the row says the entry's own signature is the proof, not "不是签核提交"."""
     result = subprocess.run([str(BIN / "govgate"), "sheet", "content/tzgg/2025-spring-festival-safety.md"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+                            cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "GOVGATE_TRUST_ROOT": demo_pin()})
     assert result.returncode == 0, result.stderr
     assert "不是签核提交" not in result.stdout
     assert result.stdout.count("内嵌签名：由签核记录本身的签名证明") == 3
@@ -207,6 +208,7 @@ def test_inline_evidence_sheet_says_what_proves_each_signoff() -> None:
 def test_sheet_file_follows_the_umask(tmp_path, umask: int) -> None:
     target = tmp_path / "sheet.html"
     result = subprocess.run([str(BIN / "govgate"), "sheet", "content/tzgg/2025-spring-festival-safety.md", "--out",
-                             str(target)], cwd=ROOT, capture_output=True, text=True, timeout=300, umask=umask)
+                             str(target)], cwd=ROOT, capture_output=True, text=True, timeout=300, umask=umask,
+                            env={**os.environ, "GOVGATE_TRUST_ROOT": demo_pin()})
     assert result.returncode == 0, result.stderr
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
