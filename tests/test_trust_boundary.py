@@ -8,6 +8,7 @@ are in tests/evidence/test_trust_boundary_history.py.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -234,6 +235,19 @@ def test_external_script_in_a_page_body_blocks_the_build(tmp_path: Path) -> None
 
 
 # -- 11: one publication decision for every Markdown spelling ------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".mdown", ".mkd", ".mkdn", ".markdown"])
+def test_every_markdown_suffix_mkdocs_renders_is_a_page_to_check_too(tmp_path: Path, suffix: str) -> None:
+    site = approved_site(tmp_path / "s", on_unapproved="exclude")
+    site.page(f"draft{suffix}", "# 草稿\n\n待审的正文。\n")
+    result = site.govgate("check", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    page = next(p for p in report["pages"] if p["path"] == f"draft{suffix}")
+    assert page["approved"] is False and page["missing"] == ["first", "second", "final"]
+    assert site.gate_build().returncode == 0
+    assert not any(p.startswith("draft") for p in published(site)), published(site)
+
 
 # -- 12: an inline signature covers the page's path ----------------------------------------------------
 
