@@ -30,6 +30,7 @@ from mkdocs_govgate.report import Report
 from mkdocs_govgate.sitefinder import site_from_mkdocs
 
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[1]
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 PEOPLE = {
@@ -77,6 +78,24 @@ evidence: inline
 
 
 @cache
+def copy_demo(target: Path) -> Path:
+    """The demo county site of the repository (content, trust store, theme overrides, mkdocs.yml) in ``target``."""
+    import shutil  # noqa: PLC0415
+
+    for name in ("content", "signoffs", "overrides"):
+        shutil.copytree(REPO / name, target / name)
+    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def build_demo(target: Path) -> Path:
+    """``copy_demo`` then a real ``mkdocs build`` that must succeed."""
+    copy_demo(target)
+    result = subprocess.run([str(BIN / "mkdocs"), "build"], cwd=target, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return target
+
+
 def private_key(person: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.generate()
 
