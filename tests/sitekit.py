@@ -77,7 +77,6 @@ evidence: inline
 """
 
 
-@cache
 def copy_demo(target: Path) -> Path:
     """The demo county site of the repository (content, trust store, theme overrides, mkdocs.yml) in ``target``."""
     import shutil  # noqa: PLC0415
@@ -96,6 +95,7 @@ def build_demo(target: Path) -> Path:
     return target
 
 
+@cache
 def private_key(person: str) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.generate()
 
