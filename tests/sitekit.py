@@ -34,6 +34,7 @@ from mkdocs_govgate.siteconfig.sealed import SEAL_FILE, sealed_paths
 from mkdocs_govgate.sitefinder import read_site_settings, site_from_mkdocs
 
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[1]
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 PEOPLE = {
@@ -78,6 +79,25 @@ separation_of_duties: true
 ordered: true
 evidence: inline
 """
+
+
+def copy_demo(target: Path) -> Path:
+    """The demo county site of the repository (content, trust store, theme overrides, mkdocs.yml) in ``target``."""
+    import shutil  # noqa: PLC0415
+
+    for name in ("content", "signoffs", "overrides"):
+        shutil.copytree(REPO / name, target / name)
+    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def build_demo(target: Path) -> Path:
+    """``copy_demo`` then a real ``govgate build`` (with the demo admin's pin, as CI holds it) that must succeed."""
+    copy_demo(target)
+    result = subprocess.run([str(BIN / "govgate"), "build"], cwd=target, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "GOVGATE_TRUST_ROOT": demo_pin()})
+    assert result.returncode == 0, result.stderr
+    return target
 
 
 @cache

@@ -3,16 +3,14 @@ navigation, dates and the draft banner in Chinese — checked in real headless C
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
 import urllib.request
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
-from sitekit import BIN, demo_pin
+from sitekit import build_demo, demo_pin
 from test_plugin_serve import serving
 
 from mkdocs_govgate.browser import dump_dom, screenshot
@@ -52,14 +50,7 @@ def assert_chinese(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("demo-zh")
-    for name in ("content", "signoffs", "overrides"):
-        shutil.copytree(ROOT / name, target / name)
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    result = subprocess.run([str(BIN / "govgate"), "build"], cwd=target, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "GOVGATE_TRUST_ROOT": demo_pin()})
-    assert result.returncode == 0, result.stderr
-    return target
+    return build_demo(tmp_path_factory.mktemp("demo-zh"))
 
 
 def test_demo_article_renders_in_chinese(demo, tmp_path):

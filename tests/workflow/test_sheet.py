@@ -212,3 +212,18 @@ def test_sheet_file_follows_the_umask(tmp_path, umask: int) -> None:
                             env={**os.environ, "GOVGATE_TRUST_ROOT": demo_pin()})
     assert result.returncode == 0, result.stderr
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_sheets_of_a_whole_column_one_file_per_page(tmp_path) -> None:
+    """An archive run: a folder of pages gives one 审签表 per page (PDF through Chromium), named by its path."""
+    out = tmp_path / "archive"
+    result = subprocess.run([str(BIN / "govgate"), "sheet", "content/zcjd", "content/tzgg/index.md", "--pdf", "--out",
+                             str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["tzgg-index-sheet.pdf", "zcjd-business-environment-measures-jd-sheet.pdf", "zcjd-index-sheet.pdf",
+                     "zcjd-rural-revitalization-plan-2025-jd-sheet.pdf"]
+    assert all((out / name).read_bytes().startswith(b"%PDF") for name in names)
+    assert f"4 份审签表已写入 {out}" in result.stdout
+    text = PdfReader(out / "zcjd-index-sheet.pdf").pages[0].extract_text()
+    assert "政策解读" in text
