@@ -218,7 +218,8 @@ def test_sheets_of_a_whole_column_one_file_per_page(tmp_path) -> None:
     """An archive run: a folder of pages gives one 审签表 per page (PDF through Chromium), named by its path."""
     out = tmp_path / "archive"
     result = subprocess.run([str(BIN / "govgate"), "sheet", "content/zcjd", "content/tzgg/index.md", "--pdf", "--out",
-                             str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+                             str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "GOVGATE_TRUST_ROOT": demo_pin()})
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in out.iterdir())
     assert names == ["tzgg-index-sheet.pdf", "zcjd-business-environment-measures-jd-sheet.pdf", "zcjd-index-sheet.pdf",
