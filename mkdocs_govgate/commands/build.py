@@ -61,7 +61,7 @@ def _build(args: argparse.Namespace, lang: str) -> int:
     repo_root, settings = read_site_settings(config_file)
     build_gate(site_from_settings(repo_root, settings, lang)).close()   # sealed, or GateError (exit 2)
     payload = configuration_json(settings.data, settings.config_files[0])
-    _log_to_stderr(logging.WARNING if getattr(args, "quiet", False) else logging.DEBUG if args.verbose else logging.INFO)
+    _log_to_stderr(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
     from mkdocs.commands.build import build  # noqa: PLC0415 - MkDocs only for this command
     from mkdocs.config import load_config  # noqa: PLC0415
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError  # noqa: PLC0415
