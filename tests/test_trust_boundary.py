@@ -200,6 +200,27 @@ def test_committed_cache_folder_refused(site: Site) -> None:
     assert result.returncode == 2 and ".govgate-cache" in result.stderr
 
 
+def test_cache_folder_given_inside_the_checkout_must_hold_nothing_committed(site: Site) -> None:
+    """GitLab caches only inside the project folder: allowed, unless the repository carries files there."""
+    site.run("git", "init", "-q", check=True)
+    site.extra_env["GOVGATE_CACHE_DIR"] = str(site.root / ".ci-cache")
+    assert site.gate_build().returncode == 0
+    site.write(".ci-cache/evidence.json", "{}")
+    site.run("git", "add", "-f", ".ci-cache/evidence.json", check=True)
+    result = site.gate_build()
+    assert result.returncode == 2 and ".ci-cache" in result.stderr
+
+
+def test_extra_templates_are_configuration_rendered_and_scanned(tmp_path: Path) -> None:
+    site = approved_site(tmp_path / "s", extra_config="extra_templates:\n  - notice.html\n")
+    site.write("content/notice.html", "<p>{{ config.site_name }}</p>")
+    assert site.gate_build().returncode == 0
+    assert "notice.html" in published(site)
+    editor_writes(site, "content/notice.html", "<p>绝密★1年</p>")
+    result = site.gate_build()
+    assert result.returncode == 2 and "notice.html" in result.stderr
+
+
 # -- 10: active content, wherever it appears, parsed like a browser ------------------------------------
 
 @pytest.mark.parametrize("html", [
