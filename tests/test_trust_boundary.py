@@ -8,12 +8,13 @@ are in tests/evidence/test_trust_boundary_history.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-from sitekit import BIN, Site
+from sitekit import BIN, TZ, Site
 
 from mkdocs_govgate.activecontent import active_references
 
@@ -90,6 +91,27 @@ def test_seal_by_a_key_other_than_the_pin_is_refused(site: Site) -> None:
     result = site.gate_build()
     assert result.returncode == 2 and "封签" in result.stderr, result.stderr
     assert published(site) == []
+
+
+def test_an_older_genuine_seal_cannot_roll_the_configuration_back(tmp_path: Path) -> None:
+    """A revoked reviewer and an editor restore the roster from before the revocation with its genuine old
+    seal: refused once this CI has built with a newer seal, or when CI pins the oldest acceptable seal."""
+    site = approved_site(tmp_path / "s")
+    site.auto_seal = False
+    old_roster = (site.root / "signoffs" / "reviewers.yml").read_text(encoding="utf-8")
+    site.seal(at=dt.datetime(2025, 2, 1, tzinfo=TZ))
+    old_seal = (site.root / "signoffs" / "seal.yml").read_text(encoding="utf-8")
+    site.write("signoffs/reviewers.yml", old_roster.replace("valid_until: null", "valid_until: 2025-02-15", 1))
+    site.seal(at=dt.datetime(2025, 3, 1, tzinfo=TZ))          # the admin records the revocation
+    assert site.gate_build().returncode == 0
+    site.write("signoffs/reviewers.yml", old_roster)
+    site.write("signoffs/seal.yml", old_seal)
+    result = site.gate_build()
+    assert result.returncode == 2 and "回滚" in result.stderr, result.stderr
+    site.extra_env["GOVGATE_CACHE_DIR"] = str(tmp_path / "fresh-ci-cache")     # a CI without that memory
+    site.extra_env["GOVGATE_SEAL_NOT_BEFORE"] = "2025-03-01"
+    result = site.gate_build()
+    assert result.returncode == 2 and "回滚" in result.stderr, result.stderr
 
 
 # -- 3, 6, 7: every configuration file is sealed -----------------------------------------------------
