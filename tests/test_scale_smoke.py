@@ -34,7 +34,7 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_scale_benchmark_runs_and_reports_every_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert scale.main(["--pages", "60", "--keep", str(tmp_path / "bench")]) == 0
+    assert scale.main(["--pages", "60", "--keep", str(tmp_path / "bench"), "--runs", "1"]) == 0
     out = capsys.readouterr().out
     last = out.strip().splitlines()[-1]
     match = SUMMARY.match(last)
@@ -44,7 +44,7 @@ def test_scale_benchmark_runs_and_reports_every_figure(tmp_path: Path, capsys: p
     for name, value in values.items():
         assert math.isfinite(value) and value > 0, (name, value)
     # the kept sites can be reused without generating again
-    assert scale.main(["--pages", "60", "--reuse", str(tmp_path / "bench")]) == 0
+    assert scale.main(["--pages", "60", "--reuse", str(tmp_path / "bench"), "--runs", "1"]) == 0
     assert "generated" not in capsys.readouterr().out
 
 
