@@ -29,13 +29,14 @@ is skipped by the hash of that text (``ScanCache.clean``).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from .findings import Finding
-from .pool import parallel_map
+from .pool import die_with_parent, parallel_map
 from .scancache import CachedRules, content_id
 from .stamp import stamped_bytes
 
@@ -194,7 +195,8 @@ class BackgroundScan:
     def __init__(self, scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]]):
         context = multiprocessing.get_context("fork")
         self._conn, child = context.Pipe()
-        self._proc = context.Process(target=_serve, args=(scanner, pages, child), daemon=True, name="govgate-scan")
+        self._proc = context.Process(target=_serve, args=(scanner, pages, child, os.getpid()), daemon=True,
+                                     name="govgate-scan")
         self._proc.start()
         child.close()
         self._pending: tuple | None = None
@@ -254,7 +256,8 @@ class BackgroundScan:
         self._proc.join()
 
 
-def _serve(scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]], conn: Any) -> None:
+def _serve(scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]], conn: Any, parent: int) -> None:
+    die_with_parent(parent)
     findings: list[Finding] = []
     try:
         while (batch := _receive(conn)) is not None:

@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from .attribution import reprint_attribution
 from .banner import draft_banner
+from .buildguard import BuildGuard
 from .engines import build_gate
 from .errors import GateError
 from .findings import Finding
@@ -97,6 +98,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         self.site_dir: Path | None = None
         self.site_name = ""
         self.report_dir: Path | None = None
+        self.guard = BuildGuard(lambda: self._clean_up_failed_build(interrupted=True))
         self._reset()
 
     def _reset(self) -> None:
@@ -136,6 +138,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     @_fail_closed
     def on_config(self, config):
         self._reset()
+        if not self.preview:
+            self.guard.arm()
         self.site_dir = Path(config.site_dir)
         self.site_name = str(config.site_name or "")
         self._refuse_dirty()
@@ -448,6 +452,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if started is not None:
             self.timer.stop("on_post_build", started)
         self._write_profile()
+        self.guard.disarm()
 
     def _write_profile(self) -> None:
         if self.timer.enabled:
@@ -456,32 +461,67 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                                         template_pieces_clean=len(self.scanner.clean) + len(self.scanner.clean_first))
             self.timer.write()
 
+    @event_priority(100)  # first: another plugin's handler that raises must not skip this clean-up
     def on_build_error(self, *, error: Exception) -> None:
         """Leave nothing publishable behind: MkDocs may already have written part of the site."""
-        if self.background is not None:
-            self.background.stop()
-            self.background = None
-        if self.site_check is not None:
-            try:     # the audit report of a failed build still names every page's verdict
-                self._finish_check()
+        self.guard.disarm()
+        self._clean_up_failed_build()
+
+    def _clean_up_failed_build(self, interrupted: bool = False) -> None:
+        """Also run at exit after Ctrl-C, SIGTERM or a plugin's SystemExit (``interrupted``: buildguard.py).
+        Each step on its own: one that fails is reported and the next still runs; site_dir is emptied first."""
+        self._empty_site_dir()
+        for step in (lambda: self._stop_background(interrupted), self._write_failed_report):
+            try:
+                step()
             except Exception as exc:  # noqa: BLE001 - the build is failing anyway; keep cleaning up
-                log.error(f"govgate: {exc}")
+                log.error(f"govgate: {type(exc).__name__}: {exc}")
+
+    def _stop_background(self, interrupted: bool) -> None:
+        if self.background is not None:
+            background, self.background = self.background, None
+            background.stop()
+        if self.site_check is not None:
+            try:     # the audit report of a failed build still names every page's verdict; not when interrupted
+                if not interrupted:
+                    self._finish_check()
+            finally:
+                if self.site_check is not None:
+                    self.site_check.cancel()
+                    self.site_check = None
         if self.gate is not None:
             self.gate.close()
         self._write_profile()
+
+    def _write_failed_report(self) -> None:
         if self.report_dir is not None and not self.preview and self.report.pages:
             try:
                 write_report(self.report, self.report_dir, self.lang, "failed",
                              trust=self.gate.trust if self.gate else None, site_name=self.site_name)
             except OSError as exc:   # the build is failing anyway; say so, keep cleaning up
                 log.error(f"govgate: cannot write the audit report: {exc}")
+
+    def _empty_site_dir(self) -> None:
         if self.preview or self.site_dir is None or not self.site_dir.is_dir():
             return
+        left: list[str] = []
+
+        def failed(function, path, info) -> None:  # noqa: ANN001, ARG001 - shutil.rmtree's onerror signature
+            left.append(f"{path} ({getattr(info[1], 'strerror', info[1])})")
+
         for child in self.site_dir.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child, ignore_errors=True)
-            else:
-                child.unlink(missing_ok=True)
+            try:
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, onerror=failed)
+                else:
+                    child.unlink(missing_ok=True)
+            except OSError as exc:
+                left.append(f"{child} ({exc.strerror})")
+        if left:
+            log.error(Msg("构建失败，但无法清空输出目录 {d}：{left}。其中可能有未经审核的内容，切勿发布该目录",
+                          "build failed, but {d} could not be emptied: {left}. It may hold unreviewed content: do "
+                          "not publish it").format(d=self.site_dir, left="; ".join(left[:5])).render(self.lang))
+            return
         log.error(Msg("构建失败，已清空输出目录 {d}，不留下可发布的内容", "build failed; emptied {d} so nothing publishable "
                       "is left behind").format(d=self.site_dir).render(self.lang))
 
