@@ -15,6 +15,7 @@ finish or undo it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
@@ -109,14 +110,14 @@ def raw_index(source: str, normalised_offset: int) -> int:
     return i
 
 
-def splice_at(raw: bytes, offset: int, block: str) -> bytes:
-    """``raw`` with ``block`` inserted at ``offset`` of its decoded, newline-normalised text:
-    BOM, line endings (even mixed) and every other byte kept."""
+def splice_at(raw: bytes, offset: int, block: str, cut: int = 0) -> bytes:
+    """``raw`` with ``block`` inserted at ``offset`` of its decoded, newline-normalised text (replacing the
+    ``cut`` characters there, which hold no line break): BOM, line endings (even mixed) and every other byte kept."""
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
     source = raw[len(bom):].decode("utf-8")
     position = raw_index(source, offset)
     newline = "\r\n" if "\r\n" in source else "\n"
-    return bom + (source[:position] + block.replace("\n", newline) + source[position:]).encode("utf-8")
+    return bom + (source[:position] + block.replace("\n", newline) + source[position + cut:]).encode("utf-8")
 
 
 _CHANGED = Msg("文件在处理过程中被别人改动，已放弃，对方的版本原样保留", "the file was changed by someone else while we "
@@ -126,13 +127,18 @@ _CHANGED = Msg("文件在处理过程中被别人改动，已放弃，对方的�
 def atomic_write(path: Path, data: bytes, expected: bytes, scratch: Path | None = None) -> safereplace.Aside:
     """Replace ``path`` by ``data`` only if it holds ``expected``, never overwriting a save made meanwhile."""
     try:
-        return safereplace.replace(path, expected, data, scratch or path.parent)
+        try:
+            return safereplace.replace(path, expected, data, scratch or path.parent)
+        except safereplace.CannotWrite as exc:
+            if exc.errno != errno.EXDEV or scratch in (None, path.parent):
+                raise      # EXDEV: the folder is another mount of the same file system; work beside the page
+            return safereplace.replace(path, expected, data, path.parent)
     except safereplace.Changed as changed:
         hint = None
         if changed.kept_at is not None:
             hint = Msg(f"对方的版本保存在 {changed.kept_at}", f"their version is kept at {changed.kept_at}")
         raise Refused(_CHANGED, hint) from None
-    except safereplace.NoSpace as exc:
+    except safereplace.CannotWrite as exc:
         raise Refused(Msg(f"无法写入 {path.name}（{exc.strerror}），文件未改动", f"cannot write {path.name} "
                           f"({exc.strerror}); the file was not changed"),
                       Msg("腾出磁盘空间或确认目录可写后重试", "free disk space or make the folder writable, then retry")) from None

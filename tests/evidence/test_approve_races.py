@@ -275,3 +275,34 @@ def test_retract_killed_while_committing_says_how_to_finish(repo):
     subprocess.run(finish.group(1), shell=True, cwd=repo.root, check=True, capture_output=True,
                    env=signing_env(repo, "chief1"))
     assert "withdrawn:" in committed(repo).decode() and strays(repo) == []
+
+
+# -- item 7: missing tools, a read-only folder ------------------------------------------------------
+
+def test_missing_ssh_keygen_is_a_clear_refusal(repo, tmp_path):
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for name in ("git", "sh"):
+        (tools / name).symlink_to(subprocess.run(["which", name], capture_output=True, text=True).stdout.strip())
+    env = {**signing_env(repo, "chief1"), "PATH": f"{BIN}:{tools}"}
+    before = committed(repo)
+    proc = subprocess.run([str(BIN / "govgate"), "--lang", "en", "approve", "content/a.md", "--stage", "first"],
+                          cwd=repo.root, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "ssh-keygen is not installed" in proc.stderr
+    assert (repo.root / "content/a.md").read_bytes() == before
+
+
+def test_read_only_folder_is_a_clear_refusal(repo):
+    content = repo.root / "content"
+    if subprocess.run(["mount", "--bind", str(content), str(content)], capture_output=True).returncode != 0:
+        pytest.skip("needs root to make a read-only folder")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(content)], check=True)
+        before = committed(repo)
+        result = approve(repo)
+    finally:
+        subprocess.run(["umount", str(content)], check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "the file was not changed" in result.stderr
+    assert (content / "a.md").read_bytes() == before
