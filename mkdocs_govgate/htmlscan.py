@@ -35,7 +35,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .errors import GateError
 from .findings import Finding
+from .i18n import Msg
 from .pool import die_with_parent, parallel_map
 from .scancache import CachedRules, content_id
 from .stamp import stamped_bytes
@@ -228,8 +230,22 @@ class BackgroundScan:
             self._ready.append(self._pending)     # MkDocs has written it: the next one is being rendered
         self._pending = job
         if len(self._ready) >= BATCH_PAGES:
-            self._conn.send(self._ready)
+            try:
+                self._conn.send(self._ready)
+            except OSError:
+                raise self._died() from None
             self._ready = []
+
+    def _died(self) -> GateError:
+        """The checker process is gone (killed, out of memory): the build stops, without blaming the page
+        MkDocs happens to be writing (a BrokenPipeError there once read as that page's problem)."""
+        self._proc.join(timeout=5)
+        code = self._proc.exitcode
+        return GateError(Msg(f"页面检查进程意外退出（退出码 {code}），无法确认已写出的页面，已停止发布；这与正在生成的页面无关",
+                             f"the page checker process stopped unexpectedly (exit code {code}); the pages written "
+                             "cannot be verified, so publication stopped. This is not about the page being built"),
+                         hint=Msg("检查内存是否不足或进程是否被终止，然后重新构建",
+                                  "check for lack of memory or a killed process, then build again"))
 
     def finish(self) -> tuple[list[Finding], dict[str, int], list[str]]:
         """Blocking findings, counts for the profile, and the template texts proved clean (for the scan cache)."""
@@ -241,8 +257,8 @@ class BackgroundScan:
             self._ready = []
             self._conn.send(None)
             kind, payload, stats, proved = self._conn.recv()
-        except (EOFError, OSError) as exc:
-            raise RuntimeError(f"the page checker process stopped: {exc}") from None
+        except (EOFError, OSError):
+            raise self._died() from None
         finally:
             self.stop()
         if kind != "ok":

@@ -116,3 +116,27 @@ def test_site_dir_that_cannot_be_emptied_is_said_not_crashed(tmp_path):
     assert result.returncode == 1
     assert "mkdocs_govgate/" not in result.stderr      # MkDocs' own clean_directory may fail; the gate's clean-up not
     assert "无法清空输出目录" in result.stderr and "切勿发布" in result.stderr
+
+
+def test_a_worker_killed_mid_build_is_named_not_a_page(big_site):
+    """kill -9 of the build's worker processes: the build stops saying a checker process died, not
+    blaming a page with a BrokenPipeError, and leaves no site."""
+    proc = _build(big_site)
+    deadline = time.monotonic() + 60
+    killed = 0
+    while time.monotonic() < deadline and proc.poll() is None:      # every worker, as soon as it appears
+        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True,
+                                  text=True).stdout.split()
+        if children and time.monotonic() > deadline - 58:       # once the build is under way
+            for pid in children:
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                    killed += 1
+                except ProcessLookupError:
+                    pass
+        time.sleep(0.2)
+    code, err = _finish(proc)
+    if not killed:
+        pytest.skip("the build used no worker process at the moment it was looked at")
+    assert code != 0 and _html(big_site) == []
+    assert "BrokenPipeError" not in err and "Traceback" not in err, err[-2000:]
