@@ -146,15 +146,22 @@ def test_two_concurrent_approves_both_finish(repo):
 
 # -- item 3: killed, interrupted, disk full ----------------------------------------------------------
 
-def test_rerun_after_kill_says_exactly_how_to_finish(repo):
+def kill_while_committing(repo, *args: str) -> bytes:
+    """Run the command and kill -9 its whole process group (it, git, the hook) while it commits; returns the
+    page as committed before, which must still be HEAD's."""
     slow_hook(repo)
     before = committed(repo)
-    proc = start(repo, "approve", "content/a.md", "--stage", "first")
+    proc = start(repo, *args)
     wait_for(repo.root / ".git/hook-started")
-    os.killpg(proc.pid, signal.SIGKILL)          # approve, git and the hook: all of it
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     assert committed(repo) == before             # nothing committed
     repo.git("config", "--unset", "core.hooksPath")
+    return before
+
+
+def test_rerun_after_kill_says_exactly_how_to_finish(repo):
+    kill_while_committing(repo, "approve", "content/a.md", "--stage", "first")
     rerun = approve(repo)
     assert rerun.returncode == 1
     assert "commit the content first" not in rerun.stderr
@@ -168,13 +175,7 @@ def test_rerun_after_kill_says_exactly_how_to_finish(repo):
 
 
 def test_rerun_after_kill_says_exactly_how_to_undo(repo):
-    slow_hook(repo)
-    before = committed(repo)
-    proc = start(repo, "approve", "content/a.md", "--stage", "first")
-    wait_for(repo.root / ".git/hook-started")
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=60)
-    repo.git("config", "--unset", "core.hooksPath")
+    before = kill_while_committing(repo, "approve", "content/a.md", "--stage", "first")
     rerun = approve(repo, lang="zh")
     assert rerun.returncode == 1 and "git checkout HEAD -- content/a.md" in rerun.stderr
     subprocess.run(["git", "checkout", "HEAD", "--", "content/a.md"], cwd=repo.root, check=True)
@@ -259,14 +260,7 @@ def test_disk_full_before_writing_changes_nothing(repo, small_disk):
 
 
 def test_retract_killed_while_committing_says_how_to_finish(repo):
-    slow_hook(repo)
-    before = committed(repo)
-    proc = start(repo, "retract", "content/a.md", "--reason", "发现涉密信息")
-    wait_for(repo.root / ".git/hook-started")
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=60)
-    assert committed(repo) == before
-    repo.git("config", "--unset", "core.hooksPath")
+    kill_while_committing(repo, "retract", "content/a.md", "--reason", "发现涉密信息")
     rerun = start(repo, "retract", "content/a.md", "--reason", "发现涉密信息")
     out, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 1 and "commit the content first" not in err
