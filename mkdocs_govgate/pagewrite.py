@@ -152,7 +152,11 @@ def write_and_commit(page: PageFile, original: bytes, new_bytes: bytes, message:
             raise Refused(_CHANGED)      # committed or saved by someone else since we read it
         new_blob = _blob_id(page, new_bytes)
         pending = Pending.begin(page, original, new_bytes, message)
-        aside = atomic_write(page.abs_path, new_bytes, original, _scratch(page))
+        try:
+            aside = atomic_write(page.abs_path, new_bytes, original, _scratch(page))
+        except BaseException:       # nothing was written: nothing to finish or undo
+            pending.end()
+            raise
         try:
             with _term_as_interrupt():
                 _commit(page, new_bytes, message)
