@@ -143,9 +143,9 @@ def write_and_commit(page: PageFile, original: bytes, new_bytes: bytes, message:
         except Refused as refusal:
             restored = aside.restore(new_bytes)
             pending.end()
-            done = (Msg("文件已恢复原样。", "The file was restored. ") if restored else
-                    Msg("文件已被别人改动，保留其版本（未恢复）。", "The file was changed by someone else meanwhile and "
-                        "was left as they saved it (not restored). "))
+            done = (Msg("文件已恢复原样；", "the file was restored; ") if restored else
+                    Msg("文件已被别人改动，保留其版本（未恢复）；", "the file was changed by someone else meanwhile and "
+                        "was left as they saved it (not restored); "))
             raise Refused(done + refusal.message, refusal.hint) from None
         except BaseException:      # interrupted: undo unless the commit was made after all
             if head_blob(page) != new_blob:
