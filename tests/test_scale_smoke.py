@@ -61,7 +61,7 @@ def test_generated_site_is_clean_and_approved_by_its_signed_history(tmp_path: Pa
     classifications = {p["classification"] for p in report["pages"]}
     assert classifications >= {"general", "important"}
     texts = [p.read_text(encoding="utf-8") for p in (site.root / "content").rglob("*.md")]
-    assert any("reprint:" in t for t in texts) or site.pages < 100   # reprints are a few percent of pages
+    assert any("reprint:" in t for t in texts)    # a few percent of pages; seed 1 puts one among these 40
     assert all("signature: |" in t for t in texts)                   # inline signatures as approve writes them
     log = scale.subprocess.run(["git", "log", "--format=%s", "-n", "5"], cwd=site.root, capture_output=True,
                                text=True, check=True).stdout
