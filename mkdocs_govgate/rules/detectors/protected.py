@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 
+from ..context import suppressed
 from ..matcher import KeyMatcher
 from ..model import Rule
 from ..normalise import NormText, is_cjk
@@ -301,7 +302,10 @@ class ProtectedRule:
         return self.names.keys
 
     def scan(self, nt: NormText, raw: list[tuple[int, int, int]] | None = None, offset: int = 0) -> Iterator[Hit]:
+        context = self.rule.data.get("context")
         for a, b, name in self.names.candidates(nt.compact, raw, offset):
+            if suppressed(context, nt.compact, a, b):
+                continue
             start, end = nt.compact_span(a, b)
             suggestion = self.rule.suggestion.format(right=name.text) if self.rule.suggestion else None
             yield Hit(self.rule, start, end, suggestion=suggestion)
