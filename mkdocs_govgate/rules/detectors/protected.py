@@ -183,7 +183,7 @@ class ProtectedNames:
             if 0 < i < len(t) - 1:
                 wrongs += self.d.homophone.get(right, "")
             out.update(t[:i] + wrong + t[i + 1:] for wrong in wrongs)
-        if len(t) >= 4:
+        if len(t) >= 5:      # 和田地区 minus 田 is the everyday 和地区 (国家和地区)
             out.update(t[:i] + t[i + 1:] for i in range(1, len(t) - 1))
             out.update(t[:i] + t[i + 1] + t[i] + t[i + 2:] for i in range(len(t) - 1) if t[i] != t[i + 1])
         for variant in out:
@@ -217,13 +217,22 @@ class ProtectedNames:
             return 0 < p < len(t) and span[p + 1:] == t[p:] and is_cjk(span[p])
         return False
 
-    def _glued(self, text: str, a: int, b: int, size: int) -> bool:
-        """A short span whose edge character forms a common word with the character outside
-        it (期内|向县 is 期内 + 向县, not a misspelt 内乡县): the span is not a name there."""
-        if size > 4:
+    def _glued(self, text: str, a: int, b: int, name: Name) -> bool:
+        """Ordinary words, not a misspelt name: an edge character of the span forms a common
+        word with the character outside it (期内|向县 is 期内 + 向县, not 内乡县; 工作中|组织部署
+        is not 中央组织部), or, in a three-character name, the changed character forms one with
+        its neighbour inside the span (天校区 is 天 + 校区, 国方法 is 国 + 方法)."""
+        if name.any_sub:
             return False
         common = self.d.common
-        return (a > 0 and text[a - 1:a + 1] in common) or (b < len(text) and text[b - 1:b + 1] in common)
+        if (a > 0 and text[a - 1:a + 1] in common) or (b < len(text) and text[b - 1:b + 1] in common):
+            return True
+        if len(name.text) == 3 and b - a == 3 and name.category != "leader":
+            i = next((k for k in range(3) if text[a + k] != name.text[k]), -1)
+            if i >= 0 and ((i > 0 and text[a + i - 1:a + i + 1] in common)
+                           or (i < 2 and text[a + i:a + i + 2] in common)):
+                return True
+        return False
 
     # -- scanning ---------------------------------------------------------------------------
     @cached_property
@@ -270,7 +279,7 @@ class ProtectedNames:
             span = text[a:b]
             if span == name.text or not self._plausible_error(span):
                 continue
-            if (kind == "var" or self._one_edit(name, span)) and not self._glued(text, a, b, size):
+            if (kind == "var" or self._one_edit(name, span)) and not self._glued(text, a, b, name):
                 yield a, b, name
 
     def _covered(self, text: str, a: int, b: int, name: str) -> bool:
