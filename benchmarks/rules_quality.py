@@ -107,10 +107,12 @@ def _real(verbose: bool) -> bool:
     engine = rc.engine()
     everything = rc.pages()
     print(f"\nreal pages (tests/rules/corpus/real): {len(everything)} pages, "
-          f"{sum(p.held_out for p in everything)} held out")
+          f"{sum(p.held_out for p in everything)} held out, {sum(p.fresh for p in everything)} fresh (added after the rules were frozen)")
     ok = True
-    for label, held in (("tuning", False), ("held-out", True)):
-        chosen = [p for p in everything if p.held_out is held and p.kind != "hijack"]
+    sets = (("tuning", lambda p: not p.held_out), ("held-out", lambda p: p.held_out),
+            ("fresh", lambda p: p.fresh))
+    for label, member in sets:
+        chosen = [p for p in everything if member(p) and p.kind != "hijack"]
         fp = rc.false_positives(engine, chosen)
         share = fp.blocked / fp.pages if fp.pages else 0.0
         print(f"{label:9s} ordinary+reporting pages {fp.pages:3d}: blocked by a false positive {fp.blocked} "
@@ -118,11 +120,13 @@ def _real(verbose: bool) -> bool:
         if verbose:
             for line in fp.examples:
                 print(f"    {line}")
-        hijacks = [p for p in everything if p.held_out is held and p.kind == "hijack"]
-        flagged = sum(any(f.blocking and f.category == "sensitive" for f in rc.scan(engine, p.file, p.text()))
-                      for p in hijacks)
-        print(f"{label:9s} real defaced pages blocked: {flagged}/{len(hijacks)}")
+        hijacks = [p for p in everything if member(p) and p.kind == "hijack"]
+        missed = [p.file for p in hijacks if not any(f.blocking for f in rc.scan(engine, p.file, p.text()))]
+        flagged = len(hijacks) - len(missed)
+        print(f"{label:9s} real defaced pages blocked: {flagged}/{len(hijacks)}"
+              + (f" (missed: {', '.join(missed)})" if missed else ""))
         ok &= share <= 0.01
+    # fresh pages are scored only; "held-out" includes the fresh ones that the hash holds out
     caught, planted, misses = rc.recall(engine, [p for p in everything if p.held_out and p.kind != "hijack"])
     print("held-out planted incidents (recall per category):")
     for category in sorted(planted):
