@@ -23,21 +23,24 @@ class PatternRules:
     def __init__(self, rules: Iterable[Rule]):
         self.rules = list(rules)
         self.allow = {rule.id: {normalise_word(a) for a in rule.allow} for rule in self.rules}
-        self.finders = {view: KeywordFinder({k for r in self.rules if r.view == view for k in r.keywords})
-                        for view in ("norm", "compact")}
-        # keywords of layout-proof rules, looked for in the compact view (see _layout)
-        self.finders["layout"] = KeywordFinder({k for r in self.rules if r.data.get("layout") for k in r.keywords})
+        # the compact finder also finds the keywords of layout-proof rules (see _layout): one pass
+        layout = {k for r in self.rules if r.data.get("layout") for k in r.keywords}
+        self.finders = {"norm": KeywordFinder({k for r in self.rules if r.view == "norm" for k in r.keywords}),
+                        "compact": KeywordFinder({k for r in self.rules if r.view == "compact" for k in r.keywords}
+                                                 | layout)}
 
     def scan(self, nt: NormText) -> Iterator[Hit]:
         found = {view: finder.find(nt.norm if view == "norm" else nt.compact)
                  for view, finder in self.finders.items()}
         tables: list[tuple[tuple[int, int], str]] | None = None
+        cells = False
         for rule in self.rules:
             if rule.data.get("layout") and rule.view == "norm":
-                if tables is None:      # table lines without their bars, once per text
+                if tables is None:      # once per text: table lines without their bars; any emphasis
                     tables = [(m.span(), _LAYOUT_RE.sub("", m.group())) for m in _TABLE_LINE_RE.finditer(nt.norm)] \
                         if "|" in nt.norm else []
-                yield from self._layout(rule, nt, found["layout"], tables)
+                    cells = bool(_CELLS_RE.search(nt.norm))
+                yield from self._layout(rule, nt, found["compact"], tables, cells)
             text = nt.norm if rule.view == "norm" else nt.compact
             if rule.keywords:
                 starts = [s for k in rule.keywords for s in found[rule.view].get(k, ())]
@@ -59,7 +62,7 @@ class PatternRules:
                     yield Hit(rule, start, end)
 
     def _layout(self, rule: Rule, nt: NormText, found: dict[str, list[int]],
-                tables: list[tuple[tuple[int, int], str]]) -> Iterator[Hit]:
+                tables: list[tuple[tuple[int, int], str]], cells_anywhere: bool) -> Iterator[Hit]:
         """The rule's patterns once more on lines where layout splits a keyword or its
         marking: 机 密 ★ 1 年, **机**密, 机<br>密, | 机密 | ★ | 1年 |.  The compact view joins
         what spaces, emphasis and soft line breaks split, so the keywords are looked for there;
@@ -67,14 +70,18 @@ class PatternRules:
         emphasis) removed."""
         text = nt.norm
         seen: set[tuple[int, int]] = set()
+        cells = bool(tables) or cells_anywhere
         for keyword in rule.keywords:
             for at in found.get(keyword, ()):
                 start = nt.to_norm(at)
                 end = nt.to_norm(at + len(keyword) - 1) + 1
+                whole = end - start == len(keyword)
+                if whole and not cells:
+                    continue        # written whole, and no table bars or emphasis anywhere
                 a = text.rfind("\n", 0, start) + 1
                 b = text.find("\n", end)
                 b = len(text) if b < 0 else b
-                if end - start == len(keyword) and not _CELLS_RE.search(text, a, b):
+                if whole and not _CELLS_RE.search(text, a, b):
                     continue        # written whole on a plain line: the plain pass has judged it
                 if (a, b) not in seen:
                     seen.add((a, b))
