@@ -80,12 +80,14 @@ def _cue(text: str, a: int, b: int, start: int, end: int) -> bool:
     return any(not (start <= m.start() and m.end() <= end) for m in CUES.finditer(text, a, b))
 
 
-_OPEN_QUOTES = "“\"「『‘'《〈"
-_CLOSE_QUOTES = "”\"」』’'》〉"
+# quotation marks, not title marks: 《中华人民共合国宪法》 is a (misspelt) title in use
+_OPEN_QUOTES = "“\"「『‘'"
+_CLOSE_QUOTES = "”\"」』’'"
 NEGATION = re.compile(
     "不使用|不得使用|不能使用|不要使用|不宜使用|不应使用|不可使用|不再使用|避免使用|禁止使用|严禁使用|禁用|"
     "不得称|不能称|不要称|不应称|不宜称|不称|避免称|不得将|不能将|不要将|不应将|不可将|不宜将|严禁将|"
-    "错误表述|错误提法|不规范表述|不当表述|不规范用语|禁用语|错误用语"
+    "错误表述|错误提法|不规范表述|不当表述|不规范用语|禁用语|错误用语|"
+    "错写为|错写成|误写为|误写成|写成了|写错|错把|打成|错为"
 )
 
 

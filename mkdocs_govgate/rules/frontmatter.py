@@ -78,12 +78,12 @@ class MetaRules:
                 yield rule.finding(path, meta_lines.get("withdrawn", 1), 1, match=str(withdrawn))
 
     def body_source(self, path: str, body: str, first_line: int) -> Iterator[Finding]:
-        """A source stated only in the body (来源：…) must be an authorised one too."""
-        rule = self.rules.get("reprint.source")
-        if not rule:
+        """A source stated only in the body (来源：…) is checked against reprint.source's list."""
+        rule, listed = self.rules.get("reprint.body_source"), self.rules.get("reprint.source")
+        if not rule or not listed:
             return
         for offset, name in body_sources(body):
-            if _find_source(name, rule.data.get("sources", [])) is None:
+            if _find_source(name, listed.data.get("sources", [])) is None:
                 yield rule.finding(path, first_line + offset, 1, match=name)
 
     def _reprint(self, path: str, reprint: Any, line: int) -> Iterator[Finding]:

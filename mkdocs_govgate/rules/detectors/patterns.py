@@ -9,9 +9,9 @@ holding a keyword, as for the classified-marking patterns) runs its regexes on t
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 from ..context import suppressed
 from ..model import Rule
@@ -23,15 +23,24 @@ class PatternRules:
     def __init__(self, rules: Iterable[Rule]):
         self.rules = list(rules)
         self.allow = {rule.id: {normalise_word(a) for a in rule.allow} for rule in self.rules}
-        self.finders = {view: KeywordFinder({k for r in self.rules if r.view == view for k in r.keywords})
-                        for view in ("norm", "compact")}
+        # the compact finder also finds the keywords of layout-proof rules (see _layout): one pass
+        layout = {k for r in self.rules if r.data.get("layout") for k in r.keywords}
+        self.finders = {"norm": KeywordFinder({k for r in self.rules if r.view == "norm" for k in r.keywords}),
+                        "compact": KeywordFinder({k for r in self.rules if r.view == "compact" for k in r.keywords}
+                                                 | layout)}
 
     def scan(self, nt: NormText) -> Iterator[Hit]:
         found = {view: finder.find(nt.norm if view == "norm" else nt.compact)
                  for view, finder in self.finders.items()}
+        tables: list[tuple[tuple[int, int], str]] | None = None
+        cells = False
         for rule in self.rules:
             if rule.data.get("layout") and rule.view == "norm":
-                yield from self._layout(rule, nt)
+                if tables is None:      # once per text: table lines without their bars; any emphasis
+                    tables = [(m.span(), _LAYOUT_RE.sub("", m.group())) for m in _TABLE_LINE_RE.finditer(nt.norm)] \
+                        if "|" in nt.norm else []
+                    cells = bool(_CELLS_RE.search(nt.norm))
+                yield from self._layout(rule, nt, found["compact"], tables, cells)
             text = nt.norm if rule.view == "norm" else nt.compact
             if rule.keywords:
                 starts = [s for k in rule.keywords for s in found[rule.view].get(k, ())]
@@ -52,47 +61,61 @@ class PatternRules:
                     start, end = nt.norm_span(a, b) if rule.view == "norm" else nt.compact_span(a, b)
                     yield Hit(rule, start, end)
 
-    def _layout(self, rule: Rule, nt: NormText) -> Iterator[Hit]:
+    def _layout(self, rule: Rule, nt: NormText, found: dict[str, list[int]],
+                tables: list[tuple[tuple[int, int], str]], cells_anywhere: bool) -> Iterator[Hit]:
         """The rule's patterns once more on lines where layout splits a keyword or its
-        marking: 机 密 ★ 1 年, **机**密, 机<br>密, | 机密 | ★ | 1年 |.  Those lines are read
-        with the layout characters (spaces, line breaks, table bars, emphasis) removed."""
+        marking: 机 密 ★ 1 年, **机**密, 机<br>密, | 机密 | ★ | 1年 |.  The compact view joins
+        what spaces, emphasis and soft line breaks split, so the keywords are looked for there;
+        those lines are then read with the layout characters (spaces, line breaks, table bars,
+        emphasis) removed."""
         text = nt.norm
-        finder = _split_finder(rule.keywords)
         seen: set[tuple[int, int]] = set()
-        for m in finder.finditer(text):
-            a = text.rfind("\n", 0, m.start()) + 1
-            b = text.find("\n", m.end())
-            b = len(text) if b < 0 else b
-            c = text.find("\n", b + 1) if b < len(text) else b
-            # the lines the keyword spans, and those with the next line (★ 1年 may follow)
-            for region in ((a, b), (a, len(text) if c < 0 else c)):
-                if region in seen or not _LAYOUT_RE.search(text, *region):
-                    continue        # nothing split: the plain pass has judged it
+        cells = bool(tables) or cells_anywhere
+        for keyword in rule.keywords:
+            for at in found.get(keyword, ()):
+                start = nt.to_norm(at)
+                end = nt.to_norm(at + len(keyword) - 1) + 1
+                whole = end - start == len(keyword)
+                if whole and not cells:
+                    continue        # written whole, and no table bars or emphasis anywhere
+                a = text.rfind("\n", 0, start) + 1
+                b = text.find("\n", end)
+                b = len(text) if b < 0 else b
+                if whole and not _CELLS_RE.search(text, a, b):
+                    continue        # written whole on a plain line: the plain pass has judged it
+                if (a, b) not in seen:
+                    seen.add((a, b))
+                    yield from self._squeezed(rule, nt, a, b)
+        for region, squeezed in tables:     # a keyword split over table cells: | 机 | 密★ |
+            if region not in seen and any(k in squeezed for k in rule.keywords):
                 seen.add(region)
                 yield from self._squeezed(rule, nt, *region)
 
     def _squeezed(self, rule: Rule, nt: NormText, a: int, b: int) -> Iterator[Hit]:
-        region = nt.norm[a:b]
-        kept = [i for i, ch in enumerate(region) if not _LAYOUT_RE.match(ch)]
-        squeezed = "".join(region[i] for i in kept)
+        runs = [m.span() for m in _KEPT_RE.finditer(nt.norm, a, b)]
+        squeezed = "".join(nt.norm[x:y] for x, y in runs)
+        starts, at = [], 0                  # where each kept run starts in ``squeezed``
+        for x, y in runs:
+            starts.append(at)
+            at += y - x
+
+        def source(i: int) -> int:
+            k = bisect.bisect_right(starts, i) - 1
+            return runs[k][0] + i - starts[k]
+
         for pattern in rule.patterns:
             for hit in pattern.finditer(squeezed):
                 x, y = hit.span()
                 if x == y or excepted(rule, squeezed, x, y):
                     continue
-                start, end = nt.norm_span(a + kept[x], a + kept[y - 1] + 1)
+                start, end = nt.norm_span(source(x), source(y - 1) + 1)
                 yield Hit(rule, start, end)
 
 
 _LAYOUT_RE = re.compile(r"[\s|*_~`>#]")
-
-
-@lru_cache(maxsize=64)
-def _split_finder(keywords: tuple[str, ...]) -> re.Pattern:
-    """A keyword with layout between its characters, or a keyword on a line with table bars
-    or emphasis (where the plain patterns' separators do not reach)."""
-    split = "|".join(r"[\s|*_~`]*".join(map(re.escape, k)) for k in sorted(keywords, key=len, reverse=True))
-    return re.compile(split)
+_KEPT_RE = re.compile(r"[^\s|*_~`>#]+")
+_CELLS_RE = re.compile(r"[|*_~`]")
+_TABLE_LINE_RE = re.compile(r"(?m)^[^\n|]*\|[^\n]*$")
 
 
 def _lines(text: str, starts: list[int]) -> list[tuple[int, int]]:

@@ -30,12 +30,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
 
+from ..context import suppressed
 from ..matcher import KeyMatcher
 from ..model import Rule
 from ..normalise import NormText, is_cjk
 from . import Hit
 
-# categories whose names of 6+ characters accept any substitution inside them
+# categories whose names of 7+ characters accept any substitution inside them
 _ANY_SUB = frozenset({"country", "organ"})
 _DIVISION_SUFFIX = "省市县区旗州盟"
 _COUNTRY = "中华人民共和国"
@@ -48,11 +49,11 @@ class Name:
 
     @property
     def any_sub(self) -> bool:
-        return self.category in _ANY_SUB and len(self.text) >= 6
+        return self.category in _ANY_SUB and len(self.text) >= 7   # halves of 3+ characters
 
     def fixed(self, i: int) -> bool:
         """Position ``i`` may not be substituted (a division's type character)."""
-        return self.category == "division" and i == len(self.text) - 1 and self.text[-1] in _DIVISION_SUFFIX
+        return self.category in ("division", "county") and i == len(self.text) - 1 and self.text[-1] in _DIVISION_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,10 @@ def builtin() -> Dictionary:
     valid = {n.text for n in names} | {_COUNTRY + n.text for n in names if n.category == "law"} | set(valid_only)
     for status, name in _rows(_data("divisions.txt")):
         valid.add(name)
-        if status == "current" and len(name) >= 3:
-            names.append(Name(name, "division"))
+        if status in ("current", "county") and len(name) >= 3:
+            # 2,800 county names with same-sound variants would triple the automaton (and its
+            # cache misses, page by page): counties take look-alike characters only
+            names.append(Name(name, "division" if status == "current" else "county"))
     lookalike: dict[str, set[str]] = {}
     for (group,) in _rows(_data("confusables.txt")):
         for ch in group:
@@ -168,7 +171,7 @@ class ProtectedNames:
             return True
         if i == 0 or i == len(name.text) - 1:
             return False
-        return name.any_sub or wrong in self.d.homophone.get(right, "")
+        return name.any_sub or (name.category != "county" and wrong in self.d.homophone.get(right, ""))
 
     def _variants(self, name: Name) -> Iterator[str]:
         """Every allowed one-character substitution (the rules of _sub_ok, by table) and, for
@@ -179,10 +182,10 @@ class ProtectedNames:
             if name.fixed(i):
                 continue
             wrongs = self.d.lookalike.get(right, "")
-            if 0 < i < len(t) - 1:
+            if 0 < i < len(t) - 1 and name.category != "county":
                 wrongs += self.d.homophone.get(right, "")
             out.update(t[:i] + wrong + t[i + 1:] for wrong in wrongs)
-        if len(t) >= 4:
+        if len(t) >= 5:      # 和田地区 minus 田 is the everyday 和地区 (国家和地区)
             out.update(t[:i] + t[i + 1:] for i in range(1, len(t) - 1))
             out.update(t[:i] + t[i + 1] + t[i] + t[i + 2:] for i in range(len(t) - 1) if t[i] != t[i + 1])
         for variant in out:
@@ -216,13 +219,22 @@ class ProtectedNames:
             return 0 < p < len(t) and span[p + 1:] == t[p:] and is_cjk(span[p])
         return False
 
-    def _glued(self, text: str, a: int, b: int, size: int) -> bool:
-        """A short span whose edge character forms a common word with the character outside
-        it (期内|向县 is 期内 + 向县, not a misspelt 内乡县): the span is not a name there."""
-        if size > 4:
+    def _glued(self, text: str, a: int, b: int, name: Name) -> bool:
+        """Ordinary words, not a misspelt name: an edge character of the span forms a common
+        word with the character outside it (期内|向县 is 期内 + 向县, not 内乡县; 工作中|组织部署
+        is not 中央组织部), or, in a three-character name, the changed character forms one with
+        its neighbour inside the span (天校区 is 天 + 校区, 国方法 is 国 + 方法)."""
+        if name.any_sub:
             return False
         common = self.d.common
-        return (a > 0 and text[a - 1:a + 1] in common) or (b < len(text) and text[b - 1:b + 1] in common)
+        if (a > 0 and text[a - 1:a + 1] in common) or (b < len(text) and text[b - 1:b + 1] in common):
+            return True
+        if len(name.text) == 3 and b - a == 3 and name.category != "leader":
+            i = next((k for k in range(3) if text[a + k] != name.text[k]), -1)
+            if i >= 0 and ((i > 0 and text[a + i - 1:a + i + 1] in common)
+                           or (i < 2 and text[a + i:a + i + 2] in common)):
+                return True
+        return False
 
     # -- scanning ---------------------------------------------------------------------------
     @cached_property
@@ -269,7 +281,7 @@ class ProtectedNames:
             span = text[a:b]
             if span == name.text or not self._plausible_error(span):
                 continue
-            if (kind == "var" or self._one_edit(name, span)) and not self._glued(text, a, b, size):
+            if (kind == "var" or self._one_edit(name, span)) and not self._glued(text, a, b, name):
                 yield a, b, name
 
     def _covered(self, text: str, a: int, b: int, name: str) -> bool:
@@ -301,7 +313,10 @@ class ProtectedRule:
         return self.names.keys
 
     def scan(self, nt: NormText, raw: list[tuple[int, int, int]] | None = None, offset: int = 0) -> Iterator[Hit]:
+        context = self.rule.data.get("context")
         for a, b, name in self.names.candidates(nt.compact, raw, offset):
+            if suppressed(context, nt.compact, a, b):
+                continue
             start, end = nt.compact_span(a, b)
             suggestion = self.rule.suggestion.format(right=name.text) if self.rule.suggestion else None
             yield Hit(self.rule, start, end, suggestion=suggestion)
