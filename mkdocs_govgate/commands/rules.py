@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..cliargs import h
 from ..errors import GateError
 from ..i18n import Msg
 from ..rules.lint import lint
@@ -12,12 +13,14 @@ from . import EXIT_FINDINGS, EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    rules = sub.add_parser("rules", parents=[common], help="站点规则工具 / the site's rule files")
+    rules = sub.add_parser("rules", parents=[common], help=h("站点规则工具", "the site's rule files"))
     actions = rules.add_subparsers(dest="rules_command", required=True)
     check = actions.add_parser("lint", parents=[common],
-                               help="检查站点词表：过短、单字或会命中正常政府网页的词条 / check the site's word lists")
+                               help=h("检查站点词表：过短、单字或会命中正常政府网页的词条",
+                                      "check the site's word lists: entries too short, single characters, or "
+                                      "matching ordinary government pages"))
     check.add_argument("rules_dir", type=Path, nargs="?", default=Path("signoffs/rules"), metavar="RULES_DIR",
-                       help="the site's rules folder (default signoffs/rules)")
+                       help=h("站点规则目录（默认 signoffs/rules）", "the site's rules folder (default signoffs/rules)"))
     check.set_defaults(run=_lint)
 
 

@@ -296,7 +296,7 @@ def test_trust_root_from_environment(repo, monkeypatch):
     assert TrustRoot.from_outside(repo.root) == TrustRoot(repo.root_commit, repo.keys["root1"].fingerprint)
     monkeypatch.delenv("GOVGATE_TRUST_ROOT")
     with pytest.raises(GateError, match="no trust root"):
-        TrustRoot.from_config(None)
+        TrustRoot.from_outside(repo.root)
 
 
 # -- git-level attacks ------------------------------------------------------------------------
