@@ -64,8 +64,9 @@ def test_poisoned_history_does_not_stop_approve_in_the_pre_commit_hook(repo, mon
     monkeypatch.setenv("GOVGATE_TRUST_ROOT", env["GOVGATE_TRUST_ROOT"])
     monkeypatch.setenv("PATH", f"{BIN}:{env['PATH']}")          # the hook runs govgate-pre-commit from PATH
     repo.write(".pre-commit-config.yaml", PRE_COMMIT_CONFIG)
+    repo.commit("pre-commit", signer="root1")      # configuration: an admin commits it (issue #11)
     repo.write("content/template.md", TEMPLATE)
-    repo.commit("模板与 pre-commit", signer=None)
+    repo.commit("模板", signer=None)
     (repo.root / "content/template.md").unlink()
     repo.commit("删除模板", signer=None)
     installed = subprocess.run([str(BIN / "pre-commit"), "install"], cwd=repo.root, capture_output=True, text=True)
