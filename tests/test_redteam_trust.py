@@ -128,10 +128,10 @@ def test_svg_attachment_redirects_and_loads_scripts(tmp_path: Path) -> None:
 
 # -- the plugin under a plain `mkdocs build` --------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="red team: plugin._from_docs_dir compares MkDocs' unresolved paths with the "
-                   "gate's resolved docs_dir; through a symlinked path every page counts as a theme file and none is "
-                   "checked (fail open)")
-def test_plain_build_through_a_symlinked_path_checks_nothing(tmp_path: Path) -> None:
+def test_plain_build_through_a_symlinked_path_checks_every_page(tmp_path: Path) -> None:
+    """Was: plugin._from_docs_dir compared MkDocs' unresolved paths with the gate's resolved docs_dir; through a
+    symlinked path every page counted as a theme file and none was checked (fail open).  Fixed: MkDocs' own
+    docs_dir is compared, after proving it is the folder the gate verified."""
     from sitekit import BIN  # noqa: PLC0415
 
     site = approved_site(tmp_path / "s")
@@ -142,10 +142,10 @@ def test_plain_build_through_a_symlinked_path_checks_nothing(tmp_path: Path) -> 
     assert "ZZQX" not in site.site_text()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: site_dir may be a committed symlink; empty_folder skips it, MkDocs' "
-                   "clean_directory cannot rmtree a symlinked folder inside it, and inventory.audit's os.walk never "
-                   "descends into symlinked folders: whatever they point at is published unaccounted")
-def test_symlinked_folder_in_a_symlinked_site_dir_is_published(tmp_path: Path) -> None:
+def test_symlinked_folder_in_a_symlinked_site_dir_is_not_published(tmp_path: Path) -> None:
+    """Was: site_dir a committed symlink (empty_folder skipped it, MkDocs' clean_directory cannot rmtree a
+    symlinked folder inside it, inventory.audit's os.walk never entered symlinked folders).  Fixed: the plugin
+    refuses a symlinked site_dir and the audit reports symlinked folders."""
     site = approved_site(tmp_path / "s")
     site.auto_seal = False            # the editor commits these; site/ and pub/ are no configuration
     site.write("stash/notice.html", "<h1>ZZQX未审文字</h1>")
