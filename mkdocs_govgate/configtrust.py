@@ -9,9 +9,12 @@ Either way a cache folder committed to the repository is refused: caches live ou
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Callable
 from pathlib import Path
 
-from .cachefile import LEGACY_CACHE_DIR
+from .cachefile import LEGACY_CACHE_DIR, save_json
 from .errors import GateError
 from .evidence.gitobjects import run_git
 from .evidence.inline import INLINE_NAMESPACE
@@ -22,7 +25,7 @@ from .evidence.truststore import TrustRoot
 from .i18n import Msg
 from .site import SiteConfig, Trust
 from .siteconfig.manifest import worktree_manifest
-from .siteconfig.seal import RESEAL_HINT, read_seal, seal_problems
+from .siteconfig.seal import RESEAL_HINT, SEAL_FLOOR_ENV, Seal, parse_seal_time, read_seal, seal_problems
 from .siteconfig.sealed import SEAL_FILE, sealed_paths
 from .sitefinder import read_site_settings
 
@@ -36,7 +39,7 @@ def configuration_sealed_paths(config: SiteConfig) -> tuple[str, ...]:
     return sealed_paths(settings, settings.config_files[0] if settings else "mkdocs.yml")
 
 
-def verify_configuration(config: SiteConfig, trust: Trust, history_check) -> None:  # noqa: ANN001
+def verify_configuration(config: SiteConfig, trust: Trust, history_check: Callable[[], None] | None) -> None:
     """Raise GateError unless the site configuration is sealed.  ``history_check``: the history
     verifier's ``verify_configuration`` (history mode), called only after the checkout is clean."""
     if config.settings is None:    # a SiteConfig made in code: read its mkdocs.yml the one safe way
@@ -46,6 +49,8 @@ def verify_configuration(config: SiteConfig, trust: Trust, history_check) -> Non
     _refuse_committed_cache(repo_root)
     if trust.policy.evidence == "history":
         _refuse_uncommitted(repo_root, sealed)
+        if history_check is None:
+            raise GateError(Msg("历史证据模式缺少历史核验", "history evidence without a history verifier"))
         history_check()
         return
     pin = TrustRoot.parse(config.trust_root) if config.trust_root else TrustRoot.from_outside(repo_root)
@@ -67,6 +72,28 @@ def verify_configuration(config: SiteConfig, trust: Trust, history_check) -> Non
         raise GateError(Msg("站点配置的封签不成立：", "the site configuration's seal does not hold: ")
                         + Msg("；".join(p.zh for p in problems), "; ".join(p.en for p in problems)), display,
                         hint=RESEAL_HINT)
+    _refuse_rollback(seal, display, config.caches, pin.key)
+
+
+def _refuse_rollback(seal: Seal, display: str, caches: Path, pin_key: str) -> None:
+    """An old seal with its old configuration (a roster that still lists a since-revoked key) is genuine
+    but stale: refuse a seal older than ``$GOVGATE_SEAL_NOT_BEFORE`` or than the newest seal this CI has
+    already built with (remembered in its cache, outside the repository)."""
+    at = parse_seal_time(seal.at, display)
+    memory = caches / "seal-floor.json"
+    try:
+        known = json.loads(memory.read_text(encoding="utf-8")).get(pin_key)
+    except (OSError, ValueError, AttributeError):
+        known = None
+    floors = [parse_seal_time(value, SEAL_FLOOR_ENV) for value in (os.environ.get(SEAL_FLOOR_ENV, "").strip(), known)
+              if isinstance(value, str) and value]
+    newest = max(floors, default=None)
+    if newest is not None and at < newest:
+        raise GateError(Msg(f"封签时间 {seal.at} 早于已经使用过的封签（{newest.isoformat()}）：旧配置被恢复（回滚）",
+                            f"the seal of {seal.at} is older than one already built with ({newest.isoformat()}): an "
+                            "old configuration was restored (rollback)"), display, hint=RESEAL_HINT)
+    if known is None or at > parse_seal_time(known, display):
+        save_json(memory, {pin_key: at.isoformat()})
 
 
 def _refuse_committed_cache(repo_root: Path) -> None:
