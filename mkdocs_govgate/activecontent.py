@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 
 # element → attributes that make the browser load, run or go to a URL on its own
 _ACTIVE = {
-    "script": ("src",), "iframe": ("src",), "frame": ("src",), "embed": ("src",), "object": ("data",),
+    "script": ("src", "href", "xlink:href"), "iframe": ("src",), "frame": ("src",), "embed": ("src",),
+    "object": ("data",), "portal": ("src",),
     "base": ("href",), "form": ("action",), "applet": ("code", "codebase"), "use": ("href", "xlink:href"),
     "image": ("href", "xlink:href"), "feimage": ("href", "xlink:href"), "input": ("formaction",),
     "button": ("formaction",), "link": ("href",),
@@ -27,7 +28,11 @@ _ACTIVE = {
 # <link rel=…> values that load something (canonical, alternate … are only addresses)
 _LOADING_RELS = {"stylesheet", "preload", "prefetch", "modulepreload", "import", "icon", "shortcut", "manifest",
                  "preconnect", "dns-prefetch", "prerender", "apple-touch-icon", "mask-icon"}
-_REFRESH_URL_RE = re.compile(r"(?i)url\s*=\s*['\"]?([^'\"]*)")
+# the HTML standard's refresh syntax: a time, then ";" / "," / space, then the URL, "url=" optional
+_REFRESH_RE = re.compile(r"(?is)^[\t\n\f\r ]*[0-9.]+[\t\n\f\r ]*[;,]?[\t\n\f\r ]*(?:url[\t\n\f\r ]*=[\t\n\f\r ]*)?(.*)$")
+_XML_STYLESHEET_RE = re.compile(r"""(?is)^xml-stylesheet\b.*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# URL schemes whose "scheme:host" and "scheme:///host" a browser reads as that host (WHATWG "special" schemes)
+_SPECIAL_SCHEMES = ("http", "https", "ws", "wss", "ftp")
 _STRIP = "".join(chr(c) for c in range(0x21)) + "\x7f"
 
 
@@ -48,9 +53,11 @@ def browser_url(raw: str) -> str:
 
 def url_host(url: str) -> str | None:
     """The host ``url`` goes to; None for a same-site (relative or path-only) URL."""
-    lowered = url.lower()
-    if lowered.startswith("//"):
-        url = "http:" + url
+    scheme = _scheme(url)
+    if scheme in _SPECIAL_SCHEMES:
+        url = "http://" + url[len(scheme) + 1:].lstrip("/")     # "http:evil", "https:///evil": both go to evil
+    elif not scheme and url.startswith("//"):
+        url = "http://" + url.lstrip("/")                          # "///evil" is "//evil" to a browser
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -76,13 +83,22 @@ class _Finder(HTMLParser):
         self.found: list[ActiveReference] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name.lower(): value or "" for name, value in attrs}
+        values: dict[str, str] = {}
+        for name, value in attrs:      # a browser keeps the first of two equal attributes
+            values.setdefault(name.lower(), value or "")
         line, column = self.getpos()
         urls: list[str] = []
+        if tag == "iframe" and "srcdoc" in values:    # a document in an attribute: what it loads, the page loads
+            inner = _Finder(self.allowed)
+            inner.feed(values["srcdoc"])
+            inner.close()
+            self.found.extend(ActiveReference(line, column + 1, f"iframe srcdoc <{r.element}>", r.url, r.reason)
+                              for r in inner.found)
         if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
-            match = _REFRESH_URL_RE.search(values.get("content", ""))
-            if match and match.group(1).strip():   # without a URL it only reloads the page itself
-                urls.append(match.group(1))
+            match = _REFRESH_RE.match(values.get("content", ""))
+            target = _unquote(match.group(1)) if match else ""
+            if target.strip():   # without a URL it only reloads the page itself
+                urls.append(target)
         elif tag == "link":
             rels = set(values.get("rel", "").lower().split())
             if rels & _LOADING_RELS:
@@ -99,6 +115,25 @@ class _Finder(HTMLParser):
                 self.found.append(ActiveReference(line, column + 1, tag, url, "external"))
 
     handle_startendtag = handle_starttag
+
+    def handle_pi(self, data: str) -> None:
+        """``<?xml-stylesheet href=…?>`` in an SVG or XML file loads a stylesheet."""
+        match = _XML_STYLESHEET_RE.match(data)
+        if match:
+            url = browser_url(match.group(1) or match.group(2) or "")
+            host = url_host(url)
+            if host is not None and not self.allowed(host):
+                line, column = self.getpos()
+                self.found.append(ActiveReference(line, column + 1, "?xml-stylesheet", url, "external"))
+
+
+def _unquote(value: str) -> str:
+    """A refresh URL in quotes ends at the closing quote."""
+    value = value.lstrip("\t\n\f\r ")
+    if value[:1] in ("'", '"'):
+        end = value.find(value[0], 1)
+        return value[1:end] if end > 0 else value[1:]
+    return value
 
 
 def active_references(html: str, allowed: Callable[[str], bool]) -> Iterator[ActiveReference]:

@@ -9,25 +9,19 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import GateError
-from .i18n import Msg
-
 LEGACY_CACHE_DIR = ".govgate-cache"     # where older versions kept it: refused when committed
 CACHE_ENV = "GOVGATE_CACHE_DIR"
 
 
 def cache_folder(repo_root: Path) -> Path:
     """The caches of the site at ``repo_root``: ``$GOVGATE_CACHE_DIR`` (CI: a folder its own cache step
-    restores), else the user's cache folder.  Never inside the checkout, where anyone who can push could
-    plant verification results or a forgotten retraction."""
+    restores; GitLab can only cache inside the project folder, so it may be there as long as nothing in it
+    is committed, which configtrust refuses), else the user's cache folder.  Never a folder of the
+    repository's own files, where anyone who can push could plant verification results or a forgotten
+    retraction."""
     configured = os.environ.get(CACHE_ENV, "").strip()
     if configured:
-        folder = Path(configured).expanduser().resolve()
-        if folder.is_relative_to(repo_root.resolve()):
-            raise GateError(Msg("GOVGATE_CACHE_DIR 在仓库检出目录之内：缓存只能放在仓库之外",
-                                "GOVGATE_CACHE_DIR is inside the checkout: caches must live outside the repository"),
-                            str(folder))
-        return folder
+        return Path(configured).expanduser().resolve()
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return base / "govgate" / hashlib.sha256(str(repo_root.resolve()).encode()).hexdigest()[:16]
 

@@ -46,7 +46,7 @@ def verify_configuration(config: SiteConfig, trust: Trust, history_check: Callab
         config.repo_root, config.settings = read_site_settings(config.root / "mkdocs.yml")
     repo_root = config.repo_root or config.root
     sealed = configuration_sealed_paths(config)
-    _refuse_committed_cache(repo_root)
+    _refuse_committed_cache(repo_root, config.caches)
     if trust.policy.evidence == "history":
         _refuse_uncommitted(repo_root, sealed)
         if history_check is None:
@@ -96,12 +96,17 @@ def _refuse_rollback(seal: Seal, display: str, caches: Path, pin_key: str) -> No
         save_json(memory, {pin_key: at.isoformat()})
 
 
-def _refuse_committed_cache(repo_root: Path) -> None:
-    if run_git_text(repo_root, "ls-files", "--", LEGACY_CACHE_DIR):
-        raise GateError(Msg("仓库中提交了缓存目录：缓存不能来自仓库（可被人预置核验结果）", "a cache folder is committed to the "
-                            "repository: caches are never taken from it (anyone could plant verification results)"),
-                        LEGACY_CACHE_DIR, hint=Msg(f"git rm -r --cached {LEGACY_CACHE_DIR} 并提交",
-                                                   f"git rm -r --cached {LEGACY_CACHE_DIR}, and commit"))
+def _refuse_committed_cache(repo_root: Path, caches: Path) -> None:
+    """A cache folder holding committed files could carry verdicts or retraction memory anyone planted."""
+    folders = [LEGACY_CACHE_DIR]
+    if caches.resolve().is_relative_to(repo_root.resolve()):
+        folders.append(caches.resolve().relative_to(repo_root.resolve()).as_posix())
+    for folder in folders:
+        if run_git_text(repo_root, "ls-files", "--", folder):
+            raise GateError(Msg("仓库中提交了缓存目录：缓存不能来自仓库（可被人预置核验结果）", "a cache folder is committed to "
+                                "the repository: caches are never taken from it (anyone could plant verification "
+                                "results)"), folder, hint=Msg(f"git rm -r --cached {folder} 并提交",
+                                                              f"git rm -r --cached {folder}, and commit"))
 
 
 def _refuse_uncommitted(repo_root: Path, sealed: tuple[str, ...]) -> None:

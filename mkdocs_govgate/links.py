@@ -14,7 +14,9 @@ _REF_DEF_RE = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*(<[^>\n]*>|\S+)", re.MULTILINE
 _HTML_ATTR_RE = re.compile(r"""\b(?:src|href|data|poster|srcset|action|background)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
                            re.IGNORECASE)
 _SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-PAGE_SUFFIXES = (".md", ".markdown")
+# What MkDocs 1.6 renders as a page (mkdocs.utils.markdown_extensions; its check is case-sensitive).
+# The one list: the build, check, the hooks and the server must agree on what is a page.
+PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
 @dataclass(frozen=True)
@@ -81,4 +83,4 @@ def local_links(page_path: str, body: str, body_line: int, use_directory_urls: b
 
 
 def is_page_path(path: str) -> bool:
-    return path.lower().endswith(PAGE_SUFFIXES)
+    return path.endswith(PAGE_SUFFIXES)

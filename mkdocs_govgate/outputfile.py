@@ -19,14 +19,16 @@ def current_umask() -> int:
     return mask
 
 
-def write_atomic(target: Path, data: bytes) -> Path:
-    """``data`` at ``target``, replaced atomically, mode 0666 less the umask."""
+def write_atomic(target: Path, data: bytes, keep_mode: bool = False) -> Path:
+    """``data`` at ``target``, replaced atomically, mode 0666 less the umask (``keep_mode``: an existing
+    file's mode, e.g. an executable script the user keeps)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.chmod(temp, 0o666 & ~current_umask())
+        keep = keep_mode and target.exists()
+        os.chmod(temp, target.stat().st_mode & 0o7777 if keep else 0o666 & ~current_umask())
         os.replace(temp, target)
     finally:
         Path(temp).unlink(missing_ok=True)

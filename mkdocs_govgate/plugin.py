@@ -247,7 +247,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                     file.inclusion = InclusionLevel.EXCLUDED
             summary = preview_summary(self.report.pages, self.gate.trust.policy if self.gate else None, self.lang)
             if summary and files is not None:
-                log.warning(summary)
+                log.info(summary)   # info: a warning would abort `mkdocs serve --strict` whenever drafts exist
             return
         if content:
             self._abort(Msg("内容安全检查未通过，停止发布", "content rules failed; publication stopped"), content)

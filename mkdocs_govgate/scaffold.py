@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -36,6 +34,7 @@ from .evidence.gitobjects import run_git
 from .evidence.openpgp import key_file_path
 from .i18n import Msg
 from .installsource import InstallSource, current_source
+from .outputfile import write_atomic
 from .signer import Refused, signing_key
 
 CREATE, UNCHANGED, KEPT, MERGE, REPLACE, MANUAL = "create", "unchanged", "kept", "merge", "replace", "manual"
@@ -497,22 +496,6 @@ class Outcome:
     backup: str = ""
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _backup_name(path: Path) -> Path:
     candidate = path.with_name(path.name + BACKUP_SUFFIX)
     number = 1
@@ -534,7 +517,7 @@ def apply(plan_: Plan, consent: Callable[[Action], bool]) -> list[Outcome]:
             if path.exists():   # appeared since planning: never overwrite
                 outcomes.append(Outcome(action, "kept"))
                 continue
-            _write(path, action.content or b"")
+            write_atomic(path, action.content or b"", keep_mode=True)
             outcomes.append(Outcome(action, "created"))
         elif action.kind in (MERGE, REPLACE):
             if not consent(action):
@@ -545,7 +528,7 @@ def apply(plan_: Plan, consent: Callable[[Action], bool]) -> list[Outcome]:
                 target = _backup_name(path)
                 target.write_bytes(path.read_bytes())
                 backup = target.relative_to(plan_.root).as_posix()
-            _write(path, action.content or b"")
+            write_atomic(path, action.content or b"", keep_mode=True)
             outcomes.append(Outcome(action, "updated" if action.kind == MERGE else "replaced", backup))
         else:
             outcomes.append(Outcome(action, {UNCHANGED: "unchanged", KEPT: "kept", MANUAL: "manual"}[action.kind]))

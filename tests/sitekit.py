@@ -34,6 +34,7 @@ from mkdocs_govgate.siteconfig.sealed import SEAL_FILE, sealed_paths
 from mkdocs_govgate.sitefinder import read_site_settings, site_from_mkdocs
 
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[1]
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 PEOPLE = {
@@ -78,6 +79,25 @@ separation_of_duties: true
 ordered: true
 evidence: inline
 """
+
+
+def copy_demo(target: Path) -> Path:
+    """The demo county site of the repository (content, trust store, theme overrides, mkdocs.yml) in ``target``."""
+    import shutil  # noqa: PLC0415
+
+    for name in ("content", "signoffs", "overrides"):
+        shutil.copytree(REPO / name, target / name)
+    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    return target
+
+
+def build_demo(target: Path) -> Path:
+    """``copy_demo`` then a real ``govgate build`` (with the demo admin's pin, as CI holds it) that must succeed."""
+    copy_demo(target)
+    result = subprocess.run([str(BIN / "govgate"), "build"], cwd=target, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "GOVGATE_TRUST_ROOT": demo_pin()})
+    assert result.returncode == 0, result.stderr
+    return target
 
 
 @cache
@@ -149,9 +169,9 @@ class Site:
             self.seal()
         return path
 
-    def seal(self, by: str = "root1") -> None:
+    def seal(self, by: str = "root1", at: dt.datetime | None = None) -> None:
         """What `govgate seal` writes: ``by``'s signature over the digests of every configuration file."""
-        seal_configuration(self.root, by)
+        seal_configuration(self.root, by, at)
 
     def write_config(self, **govgate: object) -> None:
         options = {"on_unapproved": self.on_unapproved, **govgate}
@@ -269,21 +289,27 @@ class Site:
         return "\n".join(chunks)
 
 
+def demo_pin() -> str:
+    """The pin the demo site's CI would hold: its admin's key (demo/sign_demo.py seals the configuration with it)."""
+    line = (Path(__file__).resolve().parents[1] / "demo" / "keys" / "liuyang.pub").read_text()
+    return sshsig.key_fingerprint(sshsig.key_blob_from_line(line))
+
+
 def admin_pin(person: str = "root1") -> str:
     """The pin an admin gives CI for an inline site: the fingerprint of their key."""
     return sshsig.key_fingerprint(sshsig.key_blob_from_line(public_line(person)))
 
 
-def seal_configuration(root: Path, by: str = "root1") -> None:
+def seal_configuration(root: Path, by: str = "root1", at: dt.datetime | None = None) -> None:
     try:
         _, settings = read_site_settings(root / "mkdocs.yml")
     except GateError:
         return      # a configuration the gate refuses anyway: nothing to seal
     files = worktree_manifest(root, sealed_paths(settings), f"signoffs/{SEAL_FILE}")
-    at = dt.datetime(2025, 1, 1, tzinfo=TZ).isoformat()
-    signature = sshsig.sign(private_key(by), sshsig.key_blob_from_line(public_line(by)), seal_payload(by, at, files),
+    when = (at or dt.datetime(2025, 1, 1, tzinfo=TZ)).isoformat()
+    signature = sshsig.sign(private_key(by), sshsig.key_blob_from_line(public_line(by)), seal_payload(by, when, files),
                             INLINE_NAMESPACE)
-    (root / "signoffs" / SEAL_FILE).write_text(seal_text(Seal(by, at, files, signature)), encoding="utf-8")
+    (root / "signoffs" / SEAL_FILE).write_text(seal_text(Seal(by, when, files, signature)), encoding="utf-8")
 
 
 def inline_signature(entry: dict, rel: str) -> dict:

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from sitekit import BIN
-
-from mkdocs_govgate.evidence import sshsig
+from sitekit import BIN, build_demo, demo_pin
 
 ROOT = Path(__file__).resolve().parents[1]
-# the pin the demo's CI would hold: its admin's key (demo/sign_demo.py seals the configuration with it)
-DEMO_PIN = sshsig.key_fingerprint(sshsig.key_blob_from_line((ROOT / "demo" / "keys" / "liuyang.pub").read_text()))
+DEMO_PIN = demo_pin()
 
 
 @pytest.fixture(autouse=True)
@@ -26,14 +21,7 @@ WAITING = "tzgg/draft-recruitment.md"
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("demo")
-    for name in ("content", "signoffs", "overrides"):
-        shutil.copytree(ROOT / name, target / name)
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    result = subprocess.run([str(BIN / "govgate"), "build"], cwd=target, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "GOVGATE_TRUST_ROOT": DEMO_PIN})
-    assert result.returncode == 0, result.stderr
-    return target
+    return build_demo(tmp_path_factory.mktemp("demo"))
 
 
 def test_demo_has_the_promised_shape():

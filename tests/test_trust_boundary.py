@@ -8,11 +8,13 @@ are in tests/evidence/test_trust_boundary_history.py.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
 import pytest
-from sitekit import BIN, Site
+from sitekit import BIN, TZ, Site
 
 from mkdocs_govgate.activecontent import active_references
 
@@ -89,6 +91,27 @@ def test_seal_by_a_key_other_than_the_pin_is_refused(site: Site) -> None:
     result = site.gate_build()
     assert result.returncode == 2 and "封签" in result.stderr, result.stderr
     assert published(site) == []
+
+
+def test_an_older_genuine_seal_cannot_roll_the_configuration_back(tmp_path: Path) -> None:
+    """A revoked reviewer and an editor restore the roster from before the revocation with its genuine old
+    seal: refused once this CI has built with a newer seal, or when CI pins the oldest acceptable seal."""
+    site = approved_site(tmp_path / "s")
+    site.auto_seal = False
+    old_roster = (site.root / "signoffs" / "reviewers.yml").read_text(encoding="utf-8")
+    site.seal(at=dt.datetime(2025, 2, 1, tzinfo=TZ))
+    old_seal = (site.root / "signoffs" / "seal.yml").read_text(encoding="utf-8")
+    site.write("signoffs/reviewers.yml", old_roster.replace("valid_until: null", "valid_until: 2025-02-15", 1))
+    site.seal(at=dt.datetime(2025, 3, 1, tzinfo=TZ))          # the admin records the revocation
+    assert site.gate_build().returncode == 0
+    site.write("signoffs/reviewers.yml", old_roster)
+    site.write("signoffs/seal.yml", old_seal)
+    result = site.gate_build()
+    assert result.returncode == 2 and "回滚" in result.stderr, result.stderr
+    site.extra_env["GOVGATE_CACHE_DIR"] = str(tmp_path / "fresh-ci-cache")     # a CI without that memory
+    site.extra_env["GOVGATE_SEAL_NOT_BEFORE"] = "2025-03-01"
+    result = site.gate_build()
+    assert result.returncode == 2 and "回滚" in result.stderr, result.stderr
 
 
 # -- 3, 6, 7: every configuration file is sealed -----------------------------------------------------
@@ -199,6 +222,27 @@ def test_committed_cache_folder_refused(site: Site) -> None:
     assert result.returncode == 2 and ".govgate-cache" in result.stderr
 
 
+def test_cache_folder_given_inside_the_checkout_must_hold_nothing_committed(site: Site) -> None:
+    """GitLab caches only inside the project folder: allowed, unless the repository carries files there."""
+    site.run("git", "init", "-q", check=True)
+    site.extra_env["GOVGATE_CACHE_DIR"] = str(site.root / ".ci-cache")
+    assert site.gate_build().returncode == 0
+    site.write(".ci-cache/evidence.json", "{}")
+    site.run("git", "add", "-f", ".ci-cache/evidence.json", check=True)
+    result = site.gate_build()
+    assert result.returncode == 2 and ".ci-cache" in result.stderr
+
+
+def test_extra_templates_are_configuration_rendered_and_scanned(tmp_path: Path) -> None:
+    site = approved_site(tmp_path / "s", extra_config="extra_templates:\n  - notice.html\n")
+    site.write("content/notice.html", "<p>{{ config.site_name }}</p>")
+    assert site.gate_build().returncode == 0
+    assert "notice.html" in published(site)
+    editor_writes(site, "content/notice.html", "<p>绝密★1年</p>")
+    result = site.gate_build()
+    assert result.returncode == 2 and "notice.html" in result.stderr
+
+
 # -- 10: active content, wherever it appears, parsed like a browser ------------------------------------
 
 @pytest.mark.parametrize("html", [
@@ -234,6 +278,19 @@ def test_external_script_in_a_page_body_blocks_the_build(tmp_path: Path) -> None
 
 
 # -- 11: one publication decision for every Markdown spelling ------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".mdown", ".mkd", ".mkdn", ".markdown"])
+def test_every_markdown_suffix_mkdocs_renders_is_a_page_to_check_too(tmp_path: Path, suffix: str) -> None:
+    site = approved_site(tmp_path / "s", on_unapproved="exclude")
+    site.page(f"draft{suffix}", "# 草稿\n\n待审的正文。\n")
+    result = site.govgate("check", "--format", "json")
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    page = next(p for p in report["pages"] if p["path"] == f"draft{suffix}")
+    assert page["approved"] is False and page["missing"] == ["first", "second", "final"]
+    assert site.gate_build().returncode == 0
+    assert not any(p.startswith("draft") for p in published(site)), published(site)
+
 
 # -- 12: an inline signature covers the page's path ----------------------------------------------------
 

@@ -16,6 +16,7 @@ import logging
 import sys
 from pathlib import Path
 
+from ..cliargs import h
 from ..engines import build_gate
 from ..errors import GateError
 from ..i18n import Msg
@@ -24,11 +25,14 @@ from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    build = sub.add_parser("build", parents=[common], help="核验封签配置后构建站点（CI 使用）/ verify the sealed "
-                           "configuration, then build the site (what CI runs)")
-    build.add_argument("--site-dir", "-d", default=None, help="输出目录 / output folder (MkDocs --site-dir)")
-    build.add_argument("--strict", "-s", action="store_true", default=None, help="MkDocs --strict")
-    build.add_argument("--verbose", "-v", action="store_true", help="MkDocs --verbose")
+    build = sub.add_parser("build", parents=[common], help=h("核验封签的站点配置后构建站点（CI 与服务器使用）",
+                                                               "verify the sealed configuration, then build the site "
+                                                               "(what CI and the server run)"))
+    build.add_argument("--site-dir", "-d", default=None, help=h("输出目录（同 MkDocs 的 --site-dir）",
+                                                                 "output folder (MkDocs' --site-dir)"))
+    build.add_argument("--strict", "-s", action="store_true", default=None,
+                       help=h("有警告即失败（同 MkDocs 的 --strict）", "fail on warnings (MkDocs' --strict)"))
+    build.add_argument("--verbose", "-v", action="store_true", help=h("显示详细日志", "show the detailed log"))
     build.set_defaults(run=_build)
 
 
@@ -57,7 +61,7 @@ def _build(args: argparse.Namespace, lang: str) -> int:
     repo_root, settings = read_site_settings(config_file)
     build_gate(site_from_settings(repo_root, settings, lang)).close()   # sealed, or GateError (exit 2)
     payload = configuration_json(settings.data, settings.config_files[0])
-    _log_to_stderr(logging.WARNING if getattr(args, "quiet", False) else logging.DEBUG if args.verbose else logging.INFO)
+    _log_to_stderr(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
     from mkdocs.commands.build import build  # noqa: PLC0415 - MkDocs only for this command
     from mkdocs.config import load_config  # noqa: PLC0415
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError  # noqa: PLC0415

@@ -10,13 +10,12 @@ seals again.  In history mode the admin's signed commit is the seal; this comman
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
+from ..cliargs import h
 from ..errors import GateError
 from ..i18n import Msg
+from ..outputfile import write_atomic
 from ..policy import ADMIN_ROLE
 from ..signer import Refused, sign_inline, signer_person, signing_key
 from ..site import load_trust
@@ -26,12 +25,10 @@ from ..siteconfig.sealed import SEAL_FILE, sealed_paths
 from ..sitefinder import find_config_file, read_site_settings, site_from_settings
 from . import EXIT_FINDINGS, EXIT_OK
 
-SITE_TZ = dt.timezone(dt.timedelta(hours=8))
-
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    seal = sub.add_parser("seal", parents=[common], help="管理员封签站点配置（内嵌模式）/ an admin seals the site "
-                          "configuration (inline mode)")
+    seal = sub.add_parser("seal", parents=[common], help=h("管理员审查后封签站点配置（内嵌模式）",
+                                                             "an admin seals the reviewed site configuration (inline mode)"))
     seal.set_defaults(run=_seal)
 
 
@@ -50,25 +47,13 @@ def _seal(args: argparse.Namespace, lang: str) -> int:
         seal_path = site.policy_path.parent / SEAL_FILE
         seal_rel = seal_path.resolve().relative_to(repo_root).as_posix()
         files = worktree_manifest(repo_root, sealed_paths(settings, settings.config_files[0]), seal_rel)
-        at = dt.datetime.now(SITE_TZ).replace(microsecond=0).isoformat()
+        at = trust.policy.now().isoformat()     # in the site's time zone
         signature = sign_inline(key, seal_payload(person.id, at, files), repo_root)
     except Refused as refused:
         print(refused.render(lang))
         return EXIT_FINDINGS
-    _write_atomically(seal_path, seal_text(Seal(person.id, at, files, signature)))
+    write_atomic(seal_path, seal_text(Seal(person.id, at, files, signature)).encode("utf-8"))
     print(Msg(f"已封签 {len(files)} 个配置文件：{site.display(seal_path)}（{person.id}，{at}）",
               f"sealed {len(files)} configuration file(s): {site.display(seal_path)} ({person.id}, {at})").render(lang))
     return EXIT_OK
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".seal.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)

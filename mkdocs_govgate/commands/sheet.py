@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..cliargs import h
+from ..cliargs import h, progress_bar
 from ..engines import build_gate
 from ..errors import GateError
 from ..evidence.attest import Attestor
@@ -26,11 +26,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     sheet = sub.add_parser("sheet", parents=[common],
                            help=h("页面的信息发布审签表（HTML 或 PDF，归档保存）", "a page's review and sign-off sheet "
                                   "(HTML or PDF, for the archive)"))
-    sheet.add_argument("path", type=Path, metavar="PATH", help=h("页面（文档目录中的 Markdown 文件）",
-                                                                  "the page (a Markdown file in docs_dir)"))
+    sheet.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                       help=h("页面（文档目录中的 Markdown 文件）；多个页面或目录时，每页一个文件写入 --out 目录",
+                              "the page (a Markdown file in docs_dir); several pages or a folder: one file per page "
+                              "in the --out folder"))
     sheet.add_argument("--out", "-o", type=Path, default=None, metavar="FILE",
-                       help=h("写入此文件（默认：HTML 输出到标准输出；加 --pdf 时为 页面名-sheet.pdf）",
-                              "write here (default: HTML to standard output; with --pdf, PAGE-sheet.pdf)"))
+                       help=h("写入此文件（默认：HTML 输出到标准输出；加 --pdf 时为 页面名-sheet.pdf）；多个页面时是目录"
+                              "（默认当前目录）",
+                              "write here (default: HTML to standard output; with --pdf, PAGE-sheet.pdf); for several "
+                              "pages, a folder (default: the current one)"))
     sheet.add_argument("--pdf", action="store_true", help=h("用无界面 Chromium 打印为 PDF",
                                                              "print to PDF with headless Chromium"))
     sheet.set_defaults(run=_sheet)
@@ -78,25 +82,49 @@ def _sheet(args: argparse.Namespace, lang: str) -> int:
     site = site_from_mkdocs(args.config, Path.cwd(), lang)
     gate = build_gate(site)
     try:
-        rel = page_in_docs(gate, args.path)
-        html = sheet_html(gate, rel, lang, _site_name(args.config))
+        pages = _pages(gate, args.paths)
+        pdf = args.pdf or (args.out is not None and args.out.suffix.lower() == ".pdf" and len(pages) == 1)
+        if len(pages) == 1 and not any(p.is_dir() for p in args.paths):
+            html = sheet_html(gate, pages[0], lang, _site_name(args.config))
+            if not pdf and args.out is None:
+                sys.stdout.write(html)
+                return EXIT_OK
+            target = args.out or Path(args.paths[0].stem + "-sheet.pdf")
+            _write_sheet(html, target, pdf)
+            print(Msg(f"审签表已写入 {target}", f"sheet written to {target}").render(lang))
+            return EXIT_OK
+        folder = args.out or Path.cwd()
+        site_name = _site_name(args.config)
+        with progress_bar(args, lang) as bar:
+            for done, rel in enumerate(pages, 1):
+                name = rel.removesuffix(".md").replace("/", "-") + ("-sheet.pdf" if pdf else "-sheet.html")
+                _write_sheet(sheet_html(gate, rel, lang, site_name), folder / name, pdf)
+                bar(done, len(pages), Msg("生成审签表", "writing sheets"))
     finally:
         gate.close()
-    pdf = args.pdf or (args.out is not None and args.out.suffix.lower() == ".pdf")
-    if pdf:
-        from ..browser import print_pdf  # noqa: PLC0415
-
-        target = args.out or Path(args.path.stem + "-sheet.pdf")
-        with tempfile.TemporaryDirectory(prefix="govgate-sheet-") as folder:
-            source = Path(folder) / "sheet.html"
-            source.write_text(html, encoding="utf-8")
-            printed = print_pdf(source, Path(folder) / "sheet.pdf")
-            write_atomic(target, printed.read_bytes())
-    elif args.out is not None:
-        target = args.out
-        write_atomic(target, html.encode("utf-8"))
-    else:
-        sys.stdout.write(html)
-        return EXIT_OK
-    print(Msg(f"审签表已写入 {target}", f"sheet written to {target}").render(lang))
+    if not args.quiet:
+        print(Msg(f"{len(pages)} 份审签表已写入 {folder}", f"{len(pages)} sheet(s) written to {folder}").render(lang))
     return EXIT_OK
+
+
+def _pages(gate: Gate, paths: list[Path]) -> list[str]:
+    """The pages named, a folder standing for every page in it."""
+    found: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found += [page_in_docs(gate, p) for p in sorted(path.rglob("*.md"))]
+        else:
+            found.append(page_in_docs(gate, path))
+    return list(dict.fromkeys(found))
+
+
+def _write_sheet(html: str, target: Path, pdf: bool) -> None:
+    if not pdf:
+        write_atomic(target, html.encode("utf-8"))
+        return
+    from ..browser import print_pdf  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="govgate-sheet-") as folder:
+        source = Path(folder) / "sheet.html"
+        source.write_text(html, encoding="utf-8")
+        write_atomic(target, print_pdf(source, Path(folder) / "sheet.pdf").read_bytes())

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..errors import GateError
 from ..i18n import Msg
+from ..links import PAGE_SUFFIXES
 from ..page import Page, Signoff
 from . import parallel
 from .gitobjects import ObjectReader, ensure_full_history, head_commit, missing_history_error, run_git
@@ -39,7 +40,6 @@ from .truststore import (
 from .versions import UNREADABLE, PageVersion, read_version, read_version_parsed, signoff_key
 
 VERIFIER_VERSION = "history-2"   # 2: the whole site configuration is sealed, not only signoffs/
-PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 
 
 @dataclass(frozen=True)

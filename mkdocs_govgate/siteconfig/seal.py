@@ -21,6 +21,7 @@ from ..roster import Roster
 from .manifest import manifest_difference
 
 SEAL_KIND = "govgate-seal/1"
+SEAL_FLOOR_ENV = "GOVGATE_SEAL_NOT_BEFORE"   # CI may pin the oldest acceptable seal (ISO date or time)
 RESEAL_HINT = Msg("由管理员审查这些改动后运行 govgate seal 重新封签（或撤销改动）",
                   "an admin reviews the change and runs `govgate seal` (or undo the change)")
 
@@ -57,6 +58,18 @@ def read_seal(path: Path, display: str) -> Seal:
         raise GateError(Msg("封签文件格式不对（需要 by、at、files、signature）", "the seal is malformed (by, at, files and "
                             "signature are required)"), display, hint=RESEAL_HINT)
     return Seal(fields["by"], fields["at"], dict(files), fields["signature"])
+
+
+def parse_seal_time(value: str, display: str) -> dt.datetime:
+    """An ISO time (a date alone: its start, China time) with a zone."""
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise GateError(Msg(f"时间格式不对：{value!r}（用 ISO 格式，如 2025-01-09T10:00:00+08:00）",
+                            f"not a time: {value!r} (use ISO, e.g. 2025-01-09T10:00:00+08:00)"), display) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    return parsed
 
 
 def seal_text(seal: Seal) -> str:

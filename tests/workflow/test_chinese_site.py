@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import urllib.request
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
-from sitekit import BIN
+from sitekit import build_demo, demo_pin
 from test_plugin_serve import serving
 
 from mkdocs_govgate.browser import dump_dom, screenshot
@@ -23,6 +22,11 @@ COLUMNS = ("信息公开目录", "通知公告", "政策解读", "政策文件",
 # what the theme and MkDocs say when they are not translated, and what folder names look like as titles
 ENGLISH = ("Search", "Previous", "Next", "Home", "Gkml", "Tzgg", "Zcjd", "Zcwj", "Zwdt", "DRAFT", "Still needed", "draft_docs",
            "Made with", "Keyboard Shortcuts", "Close", "needs", "eligible")
+
+
+@pytest.fixture(autouse=True)
+def _demo_pin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVGATE_TRUST_ROOT", demo_pin())
 
 
 def visible_text(dom_html: str) -> str:
@@ -46,13 +50,7 @@ def assert_chinese(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("demo-zh")
-    for name in ("content", "signoffs", "overrides"):
-        shutil.copytree(ROOT / name, target / name)
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    result = subprocess.run([str(BIN / "mkdocs"), "build"], cwd=target, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return target
+    return build_demo(tmp_path_factory.mktemp("demo-zh"))
 
 
 def test_demo_article_renders_in_chinese(demo, tmp_path):

@@ -13,7 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sitekit import BIN
+from sitekit import BIN, copy_demo, demo_pin
 
 from mkdocs_govgate import cli, hooks
 from mkdocs_govgate.cliargs import cli_language
@@ -76,13 +76,14 @@ def test_argparse_errors_follow_the_language():
     assert hook.returncode == 2 and "无法识别的参数：--bogus" in hook.stderr
 
 
+@pytest.fixture(autouse=True)
+def _demo_pin(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVGATE_TRUST_ROOT", demo_pin())
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
-    target = tmp_path_factory.mktemp("demo-cli")
-    for name in ("content", "signoffs", "overrides"):
-        shutil.copytree(ROOT / name, target / name)
-    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    return target
+    return copy_demo(tmp_path_factory.mktemp("demo-cli"))
 
 
 def at_terminal(cwd: Path, env: dict, *args: str) -> str:

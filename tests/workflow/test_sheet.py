@@ -16,7 +16,7 @@ from pypdf import PdfReader
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "evidence"))
 
 from kit import Key, Repo, forge, isolate_home, make_openpgp_key, make_ssh_key  # noqa: E402
-from sitekit import BIN, Site  # noqa: E402
+from sitekit import BIN, Site, demo_pin  # noqa: E402
 
 from mkdocs_govgate.browser import CHROMIUM_ENV, dump_dom, screenshot  # noqa: E402
 
@@ -197,7 +197,8 @@ def test_inline_evidence_sheet_says_what_proves_each_signoff() -> None:
     """On an inline-evidence site (the demo) the commit is no approval commit, and that is no fault:
     the row says the entry's own signature is the proof, not "不是签核提交"."""
     result = subprocess.run([str(BIN / "govgate"), "sheet", "content/tzgg/2025-spring-festival-safety.md"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+                            cwd=ROOT, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "GOVGATE_TRUST_ROOT": demo_pin()})
     assert result.returncode == 0, result.stderr
     assert "不是签核提交" not in result.stdout
     assert result.stdout.count("内嵌签名：由签核记录本身的签名证明") == 3
@@ -207,6 +208,23 @@ def test_inline_evidence_sheet_says_what_proves_each_signoff() -> None:
 def test_sheet_file_follows_the_umask(tmp_path, umask: int) -> None:
     target = tmp_path / "sheet.html"
     result = subprocess.run([str(BIN / "govgate"), "sheet", "content/tzgg/2025-spring-festival-safety.md", "--out",
-                             str(target)], cwd=ROOT, capture_output=True, text=True, timeout=300, umask=umask)
+                             str(target)], cwd=ROOT, capture_output=True, text=True, timeout=300, umask=umask,
+                            env={**os.environ, "GOVGATE_TRUST_ROOT": demo_pin()})
     assert result.returncode == 0, result.stderr
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_sheets_of_a_whole_column_one_file_per_page(tmp_path) -> None:
+    """An archive run: a folder of pages gives one 审签表 per page (PDF through Chromium), named by its path."""
+    out = tmp_path / "archive"
+    result = subprocess.run([str(BIN / "govgate"), "sheet", "content/zcjd", "content/tzgg/index.md", "--pdf", "--out",
+                             str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                            env={**os.environ, "GOVGATE_TRUST_ROOT": demo_pin()})
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["tzgg-index-sheet.pdf", "zcjd-business-environment-measures-jd-sheet.pdf", "zcjd-index-sheet.pdf",
+                     "zcjd-rural-revitalization-plan-2025-jd-sheet.pdf"]
+    assert all((out / name).read_bytes().startswith(b"%PDF") for name in names)
+    assert f"4 份审签表已写入 {out}" in result.stdout
+    text = PdfReader(out / "zcjd-index-sheet.pdf").pages[0].extract_text()
+    assert "政策解读" in text
