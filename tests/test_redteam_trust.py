@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sitekit import Site, public_line, roster_yaml
+from sitekit import Site, roster_yaml
 
 THEME_DOMAINS = "www.mkdocs.org\nsquidfunk.github.io\n"
 EVIL_HOST = "evil.example.com"
@@ -88,26 +88,34 @@ def test_xml_stylesheet_in_an_svg_attachment_blocks_the_build(tmp_path: Path) ->
     assert result.returncode != 0 and EVIL_HOST in result.stderr, result.stderr[-400:]
 
 
-# -- inline seal: replay of an older seal (rollback) -----------------------------------------------------
+# -- inline seal: replay of another site's seal -------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="red team: an inline seal has no freshness; an editor restores an "
-                   "older roster with its older (genuine) seal and a revoked reviewer signs again")
-def test_replayed_old_seal_restores_a_revoked_reviewer(tmp_path: Path) -> None:
-    site = approved_site(tmp_path / "s")
-    old_roster = (site.root / "signoffs/reviewers.yml").read_bytes()
-    old_seal = (site.root / "signoffs/seal.yml").read_bytes()
-    # the admin learns chief1's key leaked: marks it compromised and seals (auto_seal plays the admin)
-    site.write("signoffs/reviewers.yml", roster_yaml() + f'compromised_keys: ["{public_line("chief1")}"]\n')
-    site.page("a.md", "# 通知\n\n未经真正审核的文字。\n")
-    site.approve("a.md")      # "first" signed with chief1's leaked key
-    assert site.gate_build().returncode != 0       # refused while the current seal holds
-    # the editor (holding the leaked key) puts back the old roster and the old seal, both genuine
+@pytest.mark.xfail(strict=True, reason="red team: a seal names no site; a newer seal the same admin made for another "
+                   "site (staging, a department's sub-site) is genuine, pinned and past the rollback floor, so its "
+                   "whole configuration (roster included) can be copied in")
+def test_seal_of_another_site_by_the_same_admin_is_accepted(tmp_path: Path) -> None:
+    import datetime as dt  # noqa: PLC0415
+
+    from sitekit import PEOPLE, TZ  # noqa: PLC0415
+
+    site = approved_site(tmp_path / "portal")
     site.auto_seal = False
-    site.write("signoffs/reviewers.yml", old_roster)
-    site.write("signoffs/seal.yml", old_seal)
+    site.seal(at=dt.datetime(2025, 3, 1, tzinfo=TZ))
+    site.page("a.md", "# 通知\n\n正文。\n")
+    site.sign("a.md", "first", by="editor2")          # editor2 is no section chief on this site …
+    site.sign("a.md", "second")
+    site.sign("a.md", "final")
+    assert site.gate_build().returncode != 0
+    # … but is on the department's sub-site, which the same admin sealed later
+    other = approved_site(tmp_path / "sub-site")
+    other.auto_seal = False
+    people = {**PEOPLE, "editor2": ("编辑乙", ["editor", "section_chief"])}
+    other.write("signoffs/reviewers.yml", roster_yaml(people))
+    other.seal(at=dt.datetime(2025, 4, 1, tzinfo=TZ))
+    for rel in ("signoffs/reviewers.yml", "signoffs/seal.yml"):   # everything else is byte-equal already
+        site.write(rel, (other.root / rel).read_bytes())
     result = site.gate_build()
-    assert result.returncode != 0, "published on the replayed seal: " + ", ".join(published(site))
-    assert published(site) == []
+    assert result.returncode != 0, "published on the other site's seal: " + ", ".join(published(site))
 
 
 # -- files the build reads that no seal and no review covers ---------------------------------------------
@@ -185,10 +193,9 @@ def test_symlinked_folder_in_a_symlinked_site_dir_is_not_published(tmp_path: Pat
 
 # -- the CI templates -------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="red team (defect, fails closed): the GitLab template sets GOVGATE_CACHE_DIR "
-                   "inside $CI_PROJECT_DIR (GitLab caches only paths there), which cachefile.cache_folder refuses: "
-                   "every GitLab build exits 2")
 def test_gitlab_template_cache_dir_is_accepted(tmp_path: Path) -> None:
+    """Was (defect, fail closed): the template's GOVGATE_CACHE_DIR inside $CI_PROJECT_DIR was refused, every
+    GitLab build exited 2.  Fixed by the lead in 004e419."""
     import re  # noqa: PLC0415
     from importlib import resources  # noqa: PLC0415
 
