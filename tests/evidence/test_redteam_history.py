@@ -6,13 +6,18 @@ turns into an error the day the hole is closed (then remove the mark).
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from kit import roster_yaml
 
 from mkdocs_govgate.errors import GateError
+
+HOOK = Path(__file__).resolve().parents[2] / "hooks" / "pre-receive"
 
 
 @pytest.mark.xfail(strict=True, reason="red team: a merge restores any earlier admin-accepted configuration "
@@ -59,3 +64,33 @@ def test_approve_runs_an_editors_pre_commit_configuration(repo, tmp_path: Path) 
     repo.commit("tidy", signer=None)
     repo.approve("content/a.md", "first", "chief1")
     assert not marker.exists(), "the editor's code ran during the reviewer's approval"
+
+
+@pytest.mark.xfail(strict=True, reason="red team: the pre-receive hook judges only the new tip; a force-push that "
+                   "rewrites the publishing branch to drop an admin's signed revocation is accepted (no "
+                   "non-fast-forward check, README does not ask for receive.denyNonFastForwards)")
+def test_force_push_dropping_an_admins_revocation_is_accepted(repo, keys, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")  # the hook's govgate
+    server = tmp_path / "server.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(server)], check=True)
+    shutil.copy2(HOOK, server / "hooks" / "pre-receive")
+    subprocess.run(["git", "-C", str(server), "config", "govgate.trustRoot",
+                    f"{repo.root_commit}:{keys['root1'].fingerprint}"], check=True)
+
+    def push(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "push", *args, str(server), "HEAD:refs/heads/main"], cwd=repo.root,
+                              capture_output=True, text=True, env={**os.environ, "GNUPGHOME": str(repo.gnupghome)},
+                              timeout=300)
+
+    for stage, signer in (("first", "chief1"), ("second", "webadmin1"), ("final", "deputy1")):
+        assert repo.approve("content/a.md", stage, signer) == 0
+    before = repo.git("rev-parse", "HEAD")
+    assert push().returncode == 0
+    # chief1's key leaked: the admin gives chief1 a new key (the old one is retired from then on)
+    repo.write("signoffs/reviewers.yml", roster_yaml(keys, {"chief1": {"keys": [keys["mallory"].public]}}))
+    repo.commit("chief1: new key, the leaked one retired", signer="root1")
+    assert push().returncode == 0
+    # whoever holds the leaked key rewrites main to before the retirement
+    repo.git("reset", "-q", "--hard", before)
+    result = push("--force")
+    assert result.returncode != 0, "the server accepted a history without the admin's revocation"
