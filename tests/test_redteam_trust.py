@@ -160,6 +160,19 @@ def test_svg_attachment_with_inline_script_is_published(tmp_path: Path) -> None:
     assert published(site) == []
 
 
+@pytest.mark.xfail(strict=True, reason="red team: HTML attachments are scanned as UTF-8 whatever charset they declare; "
+                   "ISO-2022-JP is pure ASCII to the scanner and 机密★ to the browser (content rules bypassed)")
+def test_html_attachment_in_another_charset_escapes_the_content_rules(tmp_path: Path) -> None:
+    site = approved_site(tmp_path / "s")
+    text = "本文件属机密★1年".encode("iso2022_jp")      # Chromium shows the marking; the scanner sees "4yL)!z"
+    site.write("content/files/notice.html", b'<html><head><meta charset="iso-2022-jp"><title>t</title></head>'
+               b"<body><p>" + text + b"</p></body></html>")
+    site.page("a.md", "# 通知\n\n[附件](files/notice.html)\n")
+    site.approve("a.md")
+    result = site.gate_build()
+    assert result.returncode != 0 and "secret.marking" in result.stderr, "published with a secret marking"
+
+
 # -- the plugin under a plain `mkdocs build` --------------------------------------------------------------
 
 def test_plain_build_through_a_symlinked_path_checks_every_page(tmp_path: Path) -> None:
