@@ -204,6 +204,23 @@ def test_symlinked_folder_in_a_symlinked_site_dir_is_not_published(tmp_path: Pat
     assert result.returncode != 0 or not leaked.exists(), "published: site/files/notice.html"
 
 
+@pytest.mark.xfail(strict=True, reason="red team (documented limit): previews go through MkDocs' own loader, which "
+                   "imports hooks: before the plugin can refuse them; the README tells people to use plain mkdocs "
+                   "for previews and `mkdocs serve` shows the draft banners, so reviewers run editors' code. Needs a "
+                   "`govgate serve` that judges first, like `govgate build`")
+def test_preview_runs_an_editors_hook(tmp_path: Path) -> None:
+    from sitekit import BIN  # noqa: PLC0415
+
+    site = approved_site(tmp_path / "s")
+    marker = tmp_path / "marker"
+    site.auto_seal = False
+    site.write("evil.py", f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\n")
+    site.extra_config = "hooks:\n  - evil.py\n"
+    site.write_config()
+    site.run(str(BIN / "mkdocs"), "build")           # `mkdocs serve` loads the configuration the same way
+    assert not marker.exists(), "the editor's hook ran on the previewing machine"
+
+
 # -- the CI templates -------------------------------------------------------------------------------------
 
 def test_gitlab_template_cache_dir_is_accepted(tmp_path: Path) -> None:
