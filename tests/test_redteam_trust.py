@@ -160,14 +160,24 @@ def test_svg_attachment_with_inline_script_is_published(tmp_path: Path) -> None:
     assert published(site) == []
 
 
-@pytest.mark.xfail(strict=True, reason="red team: HTML attachments are scanned as UTF-8 whatever charset they declare; "
-                   "ISO-2022-JP is pure ASCII to the scanner and 机密★ to the browser (content rules bypassed)")
-def test_html_attachment_in_another_charset_escapes_the_content_rules(tmp_path: Path) -> None:
+ISO_2022_JP_MARKING = "本文件属机密★1年".encode("iso2022_jp")   # the scanner reads "4yL)!z"; Chromium shows 机密★
+ISO_2022_JP_FILES = {
+    # a declared charset the scanner ignores
+    "html": b'<html><head><meta charset="iso-2022-jp"><title>t</title></head><body><p>' + ISO_2022_JP_MARKING
+            + b"</p></body></html>",
+    # no charset at all: Chromium's detector picks ISO-2022-JP for unlabelled text (checked with --dump-dom)
+    "txt": ISO_2022_JP_MARKING + b"\n",
+}
+
+
+@pytest.mark.xfail(strict=True, reason="red team: attachments are scanned as UTF-8 (then GB18030) whatever a browser "
+                   "would decode; ISO-2022-JP is pure ASCII to the scanner and 机密★ to the reader (content rules "
+                   "bypassed)")
+@pytest.mark.parametrize("suffix", list(ISO_2022_JP_FILES))
+def test_attachment_in_another_charset_escapes_the_content_rules(tmp_path: Path, suffix: str) -> None:
     site = approved_site(tmp_path / "s")
-    text = "本文件属机密★1年".encode("iso2022_jp")      # Chromium shows the marking; the scanner sees "4yL)!z"
-    site.write("content/files/notice.html", b'<html><head><meta charset="iso-2022-jp"><title>t</title></head>'
-               b"<body><p>" + text + b"</p></body></html>")
-    site.page("a.md", "# 通知\n\n[附件](files/notice.html)\n")
+    site.write(f"content/files/notice.{suffix}", ISO_2022_JP_FILES[suffix])
+    site.page("a.md", f"# 通知\n\n[附件](files/notice.{suffix})\n")
     site.approve("a.md")
     result = site.gate_build()
     assert result.returncode != 0 and "secret.marking" in result.stderr, "published with a secret marking"
