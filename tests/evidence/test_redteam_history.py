@@ -20,17 +20,24 @@ from mkdocs_govgate.errors import GateError
 HOOK = Path(__file__).resolve().parents[2] / "hooks" / "pre-receive"
 
 
-@pytest.mark.xfail(strict=True, reason="red team: a merge restores any earlier admin-accepted configuration "
-                   "(truststore._walk_once accepts a merge whose configuration equals any parent's effective state)")
-def test_merge_rolls_back_the_sealed_configuration(repo):
+def later(repo, seconds: int) -> dict[str, str]:
+    """Commit dates ``seconds`` after the trust root's (an admin's changes are seconds apart in real life)."""
+    when = int(repo.git("log", "-1", "--format=%ct", repo.root_commit)) + seconds
+    return {"GIT_COMMITTER_DATE": f"@{when} +0800", "GIT_AUTHOR_DATE": f"@{when} +0800"}
+
+
+def test_merge_cannot_roll_back_the_sealed_configuration(repo):
+    """Was: truststore._walk_once accepted a merge whose configuration equalled ANY parent's effective state, so
+    a branch made before an admin's later change restored the older configuration unsigned.  Fixed: a merge
+    keeps unsigned only the newest configuration among its parents."""
     strict = repo.read("signoffs/policy.yml")
     weak = strict.replace("general:   [first, second, final]", "general:   [first]")
     assert weak != strict
     # history an admin made: a one-stage trial, then three stages again (both signed by the admin)
     repo.write("signoffs/policy.yml", weak)
-    trial = repo.commit("trial: one stage", signer="root1")
+    trial = repo.commit("trial: one stage", signer="root1", env=later(repo, 60))
     repo.write("signoffs/policy.yml", strict)
-    repo.commit("back to three stages", signer="root1")
+    repo.commit("back to three stages", signer="root1", env=later(repo, 120))
     repo.verifier().close()
     # the editor: a branch from the trial commit, merged back with the trial's policy (no signature at all)
     repo.git("checkout", "-q", "-b", "old", trial)
@@ -41,7 +48,6 @@ def test_merge_rolls_back_the_sealed_configuration(repo):
     repo.write("signoffs/policy.yml", weak)
     repo.commit("Merge branch 'old'", signer=None)
     assert len(repo.git("log", "-1", "--format=%P").split()) == 2
-    # the current code accepts this: the effective policy is the weak one again, one sign-off publishes
     with pytest.raises(GateError, match="no admin signed"):
         repo.verifier().close()
 
@@ -94,3 +100,33 @@ def test_force_push_dropping_an_admins_revocation_is_accepted(repo, keys, tmp_pa
     repo.git("reset", "-q", "--hard", before)
     result = push("--force")
     assert result.returncode != 0, "the server accepted a history without the admin's revocation"
+
+
+def test_merge_with_the_old_branch_first_cannot_roll_back_either(repo):
+    strict = repo.read("signoffs/policy.yml")
+    weak = strict.replace("general:   [first, second, final]", "general:   [first]")
+    repo.write("signoffs/policy.yml", weak)
+    trial = repo.commit("trial: one stage", signer="root1", env=later(repo, 60))
+    repo.write("signoffs/policy.yml", strict)
+    repo.commit("back to three stages", signer="root1", env=later(repo, 120))
+    repo.git("checkout", "-q", "-b", "old", trial)
+    repo.write("content/b.md", "unrelated\n")
+    repo.commit("side work", signer=None)
+    repo.git("merge", "-q", "--no-ff", "--no-commit", "main")    # the old branch is the FIRST parent
+    repo.write("signoffs/policy.yml", weak)
+    repo.commit("Merge branch 'main' into old", signer=None)
+    with pytest.raises(GateError, match="no admin signed"):
+        repo.verifier().close()
+
+
+def test_merge_bringing_in_a_newer_admin_change_is_accepted(repo):
+    """The honest path the rule must keep: an admin's change made on a branch, merged unsigned afterwards."""
+    repo.git("checkout", "-q", "-b", "admin-change")
+    strict = repo.read("signoffs/policy.yml")
+    repo.write("signoffs/policy.yml", strict + "admins_required: 1\n")
+    repo.commit("policy: explicit admins_required", signer="root1", env=later(repo, 60))
+    repo.git("checkout", "-q", "main")
+    repo.write("content/c.md", "other work\n")
+    repo.commit("other work", signer=None)
+    repo.git("merge", "-q", "--no-ff", "-m", "merge admin-change", "admin-change")
+    repo.verifier().close()
