@@ -52,23 +52,25 @@ def test_merge_cannot_roll_back_the_sealed_configuration(repo):
         repo.verifier().close()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: `govgate approve` (and retract) never verifies the sealed "
-                   "configuration before its git commit, so an editor's unsigned .pre-commit-config.yaml runs on the "
-                   "reviewer's machine, keys at hand (issue item 1 through another door)")
-def test_approve_runs_an_editors_pre_commit_configuration(repo, tmp_path: Path) -> None:
+def test_approve_does_not_run_an_editors_pre_commit_configuration(repo, tmp_path: Path) -> None:
+    """Was: `govgate approve` (and retract) never verify the sealed configuration, and their commit ran the clone's
+    hooks, so an editor's unsigned .pre-commit-config.yaml ran on the reviewer's machine, keys at hand (issue item
+    1 through another door).  Fixed: the sign-off commit runs with core.hooksPath=/dev/null."""
     marker = tmp_path / "marker"
     pre_commit = Path(sys.executable).parent / "pre-commit"
     # the admin's pre-commit configuration (as `govgate init` writes it), signed
     repo.write(".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n    - id: govgate\n      name: govgate\n"
                "      entry: govgate-pre-commit\n      language: system\n      files: ^(content/|signoffs/)\n")
     repo.commit("pre-commit", signer="root1")
-    subprocess.run([str(pre_commit), "install"], cwd=repo.root, check=True, capture_output=True)  # as the README asks
-    # the editor's unsigned change, on the branch the reviewer is asked to approve
+    # the editor's unsigned change (made on the editor's machine), on the branch the reviewer is asked to approve
     repo.write(".pre-commit-config.yaml", "repos:\n- repo: local\n  hooks:\n    - id: x\n      name: x\n"
                f"      entry: touch {marker}\n      language: system\n      always_run: true\n"
                "      pass_filenames: false\n")
     repo.commit("tidy", signer=None)
-    repo.approve("content/a.md", "first", "chief1")
+    assert not marker.exists()
+    # the reviewer's clone has pre-commit enabled, as the README asks
+    subprocess.run([str(pre_commit), "install"], cwd=repo.root, check=True, capture_output=True)
+    assert repo.approve("content/a.md", "first", "chief1") == 0
     assert not marker.exists(), "the editor's code ran during the reviewer's approval"
 
 
