@@ -74,10 +74,10 @@ def test_approve_does_not_run_an_editors_pre_commit_configuration(repo, tmp_path
     assert not marker.exists(), "the editor's code ran during the reviewer's approval"
 
 
-@pytest.mark.xfail(strict=True, reason="red team: the pre-receive hook judges only the new tip; a force-push that "
-                   "rewrites the publishing branch to drop an admin's signed revocation is accepted (no "
-                   "non-fast-forward check, README does not ask for receive.denyNonFastForwards)")
-def test_force_push_dropping_an_admins_revocation_is_accepted(repo, keys, tmp_path: Path, monkeypatch) -> None:
+def test_force_push_dropping_an_admins_revocation_is_refused(repo, keys, tmp_path: Path, monkeypatch) -> None:
+    """Was: the pre-receive hook judged only the new tip, so a force-push rewriting the publishing branch to drop an
+    admin's signed revocation was accepted (the shorter history still verifies).  Fixed: non-fast-forward updates
+    of the publishing branch are refused."""
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")  # the hook's govgate
     server = tmp_path / "server.git"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(server)], check=True)
@@ -102,6 +102,7 @@ def test_force_push_dropping_an_admins_revocation_is_accepted(repo, keys, tmp_pa
     repo.git("reset", "-q", "--hard", before)
     result = push("--force")
     assert result.returncode != 0, "the server accepted a history without the admin's revocation"
+    assert "fast-forward" in result.stderr or "快进" in result.stderr, result.stderr
 
 
 def test_merge_with_the_old_branch_first_cannot_roll_back_either(repo):
