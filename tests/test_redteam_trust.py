@@ -1,8 +1,9 @@
-"""Red team of issue #11 (inline-mode sites, `govgate build`): attacks that still work.
+"""Red team of issue #11 (inline-mode sites, `govgate build`).
 
-Each test is marked ``xfail(strict=True)``: it fails on the current code (the attack works) and
-turns into an error the day the hole is closed (then remove the mark).  History-mode attacks are
-in tests/evidence/test_redteam_history.py.
+A test marked ``xfail(strict=True)`` is an attack that still works: it fails on the current code and
+turns into an error the day the hole is closed (then remove the mark).  Unmarked tests are holes the
+red team closed (their docstrings say what was wrong).  History-mode attacks are in
+tests/evidence/test_redteam_history.py.
 """
 
 from __future__ import annotations
@@ -11,22 +12,9 @@ from pathlib import Path
 
 import pytest
 from sitekit import Site, roster_yaml
+from test_trust_boundary import approved_site, published
 
-THEME_DOMAINS = "www.mkdocs.org\nsquidfunk.github.io\n"
 EVIL_HOST = "evil.example.com"
-
-
-def approved_site(root: Path, **kwargs) -> Site:
-    site = Site(root, **kwargs)
-    site.write("signoffs/rules/allowed_domains.txt", THEME_DOMAINS)
-    site.page("index.md", "# 首页\n\n欢迎访问。\n")
-    site.approve("index.md")
-    return site
-
-
-def published(site: Site) -> list[str]:
-    return sorted(p.relative_to(site.site_dir).as_posix() for p in site.site_dir.rglob("*") if p.is_file()) \
-        if site.site_dir.is_dir() else []
 
 
 # -- active content: a reviewed page that loads, runs or redirects to another host ----------------------

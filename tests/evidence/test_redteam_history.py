@@ -1,7 +1,7 @@
-"""Red team of issue #11 (history mode): attacks on the sealed configuration that still work.
+"""Red team of issue #11 (history mode, the server hook, approve): attacks on the sealed configuration.
 
-Each test is marked ``xfail(strict=True)``: it fails on the current code (the attack works) and
-turns into an error the day the hole is closed (then remove the mark).
+A test marked ``xfail(strict=True)`` is an attack that still works; unmarked tests are holes the red
+team closed (their docstrings say what was wrong), or the honest path a fix must keep.
 """
 
 from __future__ import annotations
