@@ -104,18 +104,18 @@ def entry_text(fields: dict[str, str], signature: str | None, indent: int) -> st
 
 def splice_entry(text: str, page: Page, entry: dict[str, str], signature: str | None) -> str:
     """``text`` with the entry appended to ``signoffs`` (created at the end of the front-matter if absent)."""
-    offset, block = insertion(text, page, entry, signature)
-    return text[:offset] + block + text[offset:]
+    offset, block, cut = insertion(text, page, entry, signature)
+    return text[:offset] + block + text[offset + cut:]
 
 
 def splice_raw(raw: bytes, page: Page, entry: dict[str, str], signature: str | None) -> bytes:
     """The file's exact bytes with the entry inserted: BOM, line endings (even mixed) and all else kept."""
-    offset, block = insertion(page.text, page, entry, signature)
-    return splice_at(raw, offset, block)
+    return splice_at(raw, *insertion(page.text, page, entry, signature))
 
 
-def insertion(text: str, page: Page, entry: dict[str, str], signature: str | None) -> tuple[int, str]:
-    """Where in ``text`` the entry goes, and its text."""
+def insertion(text: str, page: Page, entry: dict[str, str], signature: str | None) -> tuple[int, str, int]:
+    """Where in ``text`` the entry goes, its text, and how many characters there it replaces (only the
+    ``[]`` of an empty ``signoffs: []``; otherwise none)."""
     match = FRONT_MATTER_RE.match(text)
     if not match or page.yaml is None:
         raise Refused(Msg("页面没有页首信息（front-matter）", "the page has no front-matter"))
@@ -129,6 +129,12 @@ def insertion(text: str, page: Page, entry: dict[str, str], signature: str | Non
     else:
         seq = node["signoffs"]
         key_line = node.lc.key("signoffs")[0]
+        empty_flow = _EMPTY_FLOW.match(lines[key_line].rstrip("\n"))
+        if empty_flow and seq is not None and len(seq) == 0:   # `signoffs: []`: the entries replace the []
+            start = front_start + len("".join(lines[:key_line])) + empty_flow.end(1)
+            rest = empty_flow.group(3) or ""
+            return start, rest + "\n" + entry_text(entry, signature, 2).rstrip("\n"), \
+                len(lines[key_line].rstrip("\n")) - empty_flow.end(1)
         if seq is not None and (not hasattr(seq, "fa") or seq.fa.flow_style()):
             raise Refused(Msg("signoffs 不是块状列表，无法在保持原格式的前提下追加", "signoffs is not a block list; "
                               "cannot append while keeping the file as it is"))
@@ -147,12 +153,16 @@ def insertion(text: str, page: Page, entry: dict[str, str], signature: str | Non
                 indent = max(seq.lc.item(0)[1] - 2, 0)
         else:
             indent = 2
-            if lines[key_line].rstrip("\n").rstrip() != "signoffs:":
+            if not _EMPTY_KEY.match(lines[key_line].rstrip("\n")):
                 raise Refused(Msg("signoffs 的写法无法追加", "signoffs is written in a way that cannot be appended to"))
         block = entry_text(entry, signature, indent)
     if insert_at > 0 and not lines[insert_at - 1].endswith("\n"):
         block = "\n" + block
-    return front_start + len("".join(lines[:insert_at])), block
+    return front_start + len("".join(lines[:insert_at])), block, 0
+
+
+_EMPTY_KEY = re.compile(r"^signoffs:[ \t]*(?:#.*)?$")                       # nothing under it, maybe a comment
+_EMPTY_FLOW = re.compile(r"^(signoffs:)([ \t]*\[[ \t]*\])([ \t]*(?:#.*)?)$")   # signoffs: []  # maybe a comment
 
 
 # -- the command ------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -39,6 +39,7 @@ from .findings import Finding, Severity
 from .gate import HTML_SUFFIXES, Gate
 from .i18n import Msg
 from .links import is_page_path
+from .pool import fork_pool
 from .report import PageResult, Report
 from .retirement import EXPIRED
 
@@ -242,7 +243,7 @@ def run_scans(engine, jobs: list[ScanJob], progress: Progress | None = None) -> 
                     progress(done, len(jobs), PHASE_FILES)
         else:
             chunks = [list(range(i, min(i + 8, len(jobs)))) for i in range(0, len(jobs), 8)]
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            with fork_pool(workers) as pool:
                 futures = {pool.submit(_scan_chunk, [jobs[i] for i in chunk]): chunk for chunk in chunks}
                 for future in as_completed(futures):
                     for index, found in zip(futures[future], future.result(), strict=True):

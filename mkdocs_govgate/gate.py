@@ -106,8 +106,9 @@ def page_failure(path: str, error: Exception) -> GateError:
     Every input the readers are known to meet is a GateError with its line (tests/test_failclosed_fuzz.py);
     this is the net under them, so an unforeseen input costs one page, never the whole site."""
     detail = f"{type(error).__name__}: {error}"[:300]
-    return GateError(Msg(f"门禁无法检查本页（内部错误 {detail}），本页不能发布",
-                         f"the gate could not check this page (internal error {detail}); it cannot be published"),
+    return GateError(Msg(f"门禁内部错误，无法检查本页（{detail}），本页不能发布",
+                         f"internal error in the gate: it could not check this page ({detail}); the page cannot be "
+                         "published"),
                      path, hint=Msg("请把本页与此消息报告给门禁维护者；改正页首信息或正文中异常的写法后重试",
                                     "report this page and message to the gate's maintainers; fix unusual writing in "
                                     "its front-matter or body, then try again"))

@@ -29,13 +29,16 @@ is skipped by the hash of that text (``ScanCache.clean``).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .errors import GateError
 from .findings import Finding
-from .pool import parallel_map
+from .i18n import Msg
+from .pool import die_with_parent, parallel_map
 from .scancache import CachedRules, content_id
 from .stamp import stamped_bytes
 
@@ -194,7 +197,8 @@ class BackgroundScan:
     def __init__(self, scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]]):
         context = multiprocessing.get_context("fork")
         self._conn, child = context.Pipe()
-        self._proc = context.Process(target=_serve, args=(scanner, pages, child), daemon=True, name="govgate-scan")
+        self._proc = context.Process(target=_serve, args=(scanner, pages, child, os.getpid()), daemon=True,
+                                     name="govgate-scan")
         self._proc.start()
         child.close()
         self._pending: tuple | None = None
@@ -226,8 +230,22 @@ class BackgroundScan:
             self._ready.append(self._pending)     # MkDocs has written it: the next one is being rendered
         self._pending = job
         if len(self._ready) >= BATCH_PAGES:
-            self._conn.send(self._ready)
+            try:
+                self._conn.send(self._ready)
+            except OSError:
+                raise self._died() from None
             self._ready = []
+
+    def _died(self) -> GateError:
+        """The checker process is gone (killed, out of memory): the build stops, without blaming the page
+        MkDocs happens to be writing (a BrokenPipeError there once read as that page's problem)."""
+        self._proc.join(timeout=5)
+        code = self._proc.exitcode
+        return GateError(Msg(f"页面检查进程意外退出（退出码 {code}），无法确认已写出的页面，已停止发布；这与正在生成的页面无关",
+                             f"the page checker process stopped unexpectedly (exit code {code}); the pages written "
+                             "cannot be verified, so publication stopped. This is not about the page being built"),
+                         hint=Msg("检查内存是否不足或进程是否被终止，然后重新构建",
+                                  "check for lack of memory or a killed process, then build again"))
 
     def finish(self) -> tuple[list[Finding], dict[str, int], list[str]]:
         """Blocking findings, counts for the profile, and the template texts proved clean (for the scan cache)."""
@@ -239,8 +257,8 @@ class BackgroundScan:
             self._ready = []
             self._conn.send(None)
             kind, payload, stats, proved = self._conn.recv()
-        except (EOFError, OSError) as exc:
-            raise RuntimeError(f"the page checker process stopped: {exc}") from None
+        except (EOFError, OSError):
+            raise self._died() from None
         finally:
             self.stop()
         if kind != "ok":
@@ -254,7 +272,8 @@ class BackgroundScan:
         self._proc.join()
 
 
-def _serve(scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]], conn: Any) -> None:
+def _serve(scanner: RenderedScanner, pages: dict[str, tuple[str, list, str]], conn: Any, parent: int) -> None:
+    die_with_parent(parent)
     findings: list[Finding] = []
     try:
         while (batch := _receive(conn)) is not None:

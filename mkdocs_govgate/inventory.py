@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,14 +119,22 @@ def _finding(display: str, rule: str, message: Msg, hint: Msg | None = None) -> 
     return Finding(display, 0, 0, rule, "output", Severity.BLOCK, message if hint is None else message + hint)
 
 
-def empty_folder(folder: Path) -> None:
-    """Remove everything in ``folder`` (dot-files too), keeping the folder itself."""
-    import shutil  # noqa: PLC0415
-
+def empty_folder(folder: Path) -> list[str]:
+    """Remove everything in ``folder`` (dot-files too), keeping the folder itself; what could not be
+    removed, with the reason (every other file is still removed)."""
     if not folder.is_dir() or folder.is_symlink():
-        return
+        return []
+    left: list[str] = []
+
+    def failed(function, path, info) -> None:  # noqa: ANN001, ARG001 - shutil.rmtree's onerror signature
+        left.append(f"{path} ({getattr(info[1], 'strerror', info[1])})")
+
     for child in folder.iterdir():
-        if child.is_dir() and not child.is_symlink():
-            shutil.rmtree(child)
-        else:
-            child.unlink()
+        try:
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, onerror=failed)
+            else:
+                child.unlink(missing_ok=True)
+        except OSError as exc:
+            left.append(f"{child} ({exc.strerror})")
+    return left

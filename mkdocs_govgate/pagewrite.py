@@ -15,38 +15,19 @@ finish or undo it.
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
-import json
-import os
-import shlex
+import errno
 import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import safereplace
 from .evidence.gitobjects import git_env, run_git
 from .i18n import Msg
+from .pagestate import PageFile, Pending, blob_id, head_blob, read_working, repo_lock, scratch_folder
 from .signer import SETUP_HINT, Refused
 from .site import SiteConfig
-
-LOCK_WAIT = 60.0        # seconds another govgate writer in the same repository may hold the lock
-
-
-@dataclass(frozen=True)
-class PageFile:
-    abs_path: Path
-    rel: str            # relative to docs_dir (the page's path in the gate)
-    repo_root: Path
-    repo_path: str      # relative to the repository root (trailers, git pathspecs)
-
-    @property
-    def git_dir(self) -> Path:
-        return Path(run_git(self.repo_root, "rev-parse", "--absolute-git-dir").decode().strip())
 
 
 def locate(site: SiteConfig, path: str, cwd: Path) -> PageFile:
@@ -77,12 +58,12 @@ def locate(site: SiteConfig, path: str, cwd: Path) -> PageFile:
 
 def committed_bytes(page: PageFile) -> bytes:
     """The page as committed at HEAD, which the working file must equal (the reviewer signs the committed text)."""
-    head = _head_blob(page)
+    head = head_blob(page)
     if head is None:
         raise Refused(Msg(f"{page.repo_path} 尚未提交：请先提交内容，再审核", f"{page.repo_path} is not committed yet: "
                           "commit it first, then review it"))
-    data = _read_working(page)
-    if _blob_id(page, data) != head:
+    data = read_working(page)
+    if blob_id(page, data) != head:
         raise Refused(Msg(f"{page.repo_path} 与已提交的版本不一致：请先提交内容，再审核已提交的版本",
                           f"{page.repo_path} differs from its committed version: commit the content first, then "
                           "review what was committed"))
@@ -109,14 +90,14 @@ def raw_index(source: str, normalised_offset: int) -> int:
     return i
 
 
-def splice_at(raw: bytes, offset: int, block: str) -> bytes:
-    """``raw`` with ``block`` inserted at ``offset`` of its decoded, newline-normalised text:
-    BOM, line endings (even mixed) and every other byte kept."""
+def splice_at(raw: bytes, offset: int, block: str, cut: int = 0) -> bytes:
+    """``raw`` with ``block`` inserted at ``offset`` of its decoded, newline-normalised text (replacing the
+    ``cut`` characters there, which hold no line break): BOM, line endings (even mixed) and every other byte kept."""
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
     source = raw[len(bom):].decode("utf-8")
     position = raw_index(source, offset)
     newline = "\r\n" if "\r\n" in source else "\n"
-    return bom + (source[:position] + block.replace("\n", newline) + source[position:]).encode("utf-8")
+    return bom + (source[:position] + block.replace("\n", newline) + source[position + cut:]).encode("utf-8")
 
 
 _CHANGED = Msg("文件在处理过程中被别人改动，已放弃，对方的版本原样保留", "the file was changed by someone else while we "
@@ -126,13 +107,18 @@ _CHANGED = Msg("文件在处理过程中被别人改动，已放弃，对方的�
 def atomic_write(path: Path, data: bytes, expected: bytes, scratch: Path | None = None) -> safereplace.Aside:
     """Replace ``path`` by ``data`` only if it holds ``expected``, never overwriting a save made meanwhile."""
     try:
-        return safereplace.replace(path, expected, data, scratch or path.parent)
+        try:
+            return safereplace.replace(path, expected, data, scratch or path.parent)
+        except safereplace.CannotWrite as exc:
+            if exc.errno != errno.EXDEV or scratch in (None, path.parent):
+                raise      # EXDEV: the folder is another mount of the same file system; work beside the page
+            return safereplace.replace(path, expected, data, path.parent)
     except safereplace.Changed as changed:
         hint = None
         if changed.kept_at is not None:
             hint = Msg(f"对方的版本保存在 {changed.kept_at}", f"their version is kept at {changed.kept_at}")
         raise Refused(_CHANGED, hint) from None
-    except safereplace.NoSpace as exc:
+    except safereplace.CannotWrite as exc:
         raise Refused(Msg(f"无法写入 {path.name}（{exc.strerror}），文件未改动", f"cannot write {path.name} "
                           f"({exc.strerror}); the file was not changed"),
                       Msg("腾出磁盘空间或确认目录可写后重试", "free disk space or make the folder writable, then retry")) from None
@@ -142,23 +128,27 @@ def write_and_commit(page: PageFile, original: bytes, new_bytes: bytes, message:
     """Write the page, then make one signed commit holding exactly ``new_bytes`` for it and nothing else;
     on failure put the file back (and say so only when it was)."""
     with repo_lock(page):
-        if _blob_id(page, _read_working(page)) != _head_blob(page) or _read_working(page) != original:
+        if blob_id(page, read_working(page)) != head_blob(page) or read_working(page) != original:
             raise Refused(_CHANGED)      # committed or saved by someone else since we read it
-        new_blob = _blob_id(page, new_bytes)
+        new_blob = blob_id(page, new_bytes)
         pending = Pending.begin(page, original, new_bytes, message)
-        aside = atomic_write(page.abs_path, new_bytes, original, _scratch(page))
+        try:
+            aside = atomic_write(page.abs_path, new_bytes, original, scratch_folder(page))
+        except BaseException:       # nothing was written: nothing to finish or undo
+            pending.end()
+            raise
         try:
             with _term_as_interrupt():
                 _commit(page, new_bytes, message)
         except Refused as refusal:
             restored = aside.restore(new_bytes)
             pending.end()
-            done = (Msg("文件已恢复原样。", "The file was restored. ") if restored else
-                    Msg("文件已被别人改动，保留其版本（未恢复）。", "The file was changed by someone else meanwhile and "
-                        "was left as they saved it (not restored). "))
+            done = (Msg("文件已恢复原样；", "the file was restored; ") if restored else
+                    Msg("文件已被别人改动，保留其版本（未恢复）；", "the file was changed by someone else meanwhile and "
+                        "was left as they saved it (not restored); "))
             raise Refused(done + refusal.message, refusal.hint) from None
         except BaseException:      # interrupted: undo unless the commit was made after all
-            if _head_blob(page) != new_blob:
+            if head_blob(page) != new_blob:
                 aside.restore(new_bytes)
             else:
                 aside.discard()
@@ -223,161 +213,3 @@ def _commit_failure(err: str) -> Refused:
                            "runs"))
     signing = any(word in err.lower() for word in ("sign", "gpg", "ssh-keygen", "secret key"))
     return Refused(Msg(f"签名提交失败：{err}", f"the signed commit failed: {err}"), SETUP_HINT if signing else None)
-
-
-# -- one govgate writer at a time per repository --------------------------------------------------
-
-@contextlib.contextmanager
-def repo_lock(page: PageFile) -> Iterator[None]:
-    """Serialises `govgate approve`/`retract` in one repository (the lock goes with the process, even on kill -9)."""
-    path = page.git_dir / "govgate.lock"
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise Refused(Msg(f"无法创建锁文件 {path}：{exc.strerror}", f"cannot create the lock file {path}: "
-                          f"{exc.strerror}")) from None
-    try:
-        deadline = time.monotonic() + LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise Refused(Msg("另一个 govgate 签核或撤稿正在本仓库中进行，请稍后重试",
-                                      "another govgate approve or retract is running in this repository; retry "
-                                      "when it has finished")) from None
-                time.sleep(0.1)
-        yield
-    finally:
-        os.close(fd)
-
-
-# -- the journal of writes not yet committed --------------------------------------------------------
-
-@dataclass(frozen=True)
-class Pending:
-    """A write whose commit is not made yet: kept in the git directory until the commit is made or undone."""
-
-    page: PageFile
-    journal: Path
-    original: str        # SHA-256 of the bytes before
-    written: str         # SHA-256 of the bytes written
-    message: Path        # the commit message, for the exact command that finishes it
-
-    @staticmethod
-    def _paths(page: PageFile) -> tuple[Path, Path]:
-        folder = page.git_dir / "govgate-pending"
-        key = hashlib.sha256(page.repo_path.encode()).hexdigest()[:16]
-        return folder / f"{key}.json", folder / f"{key}.msg"
-
-    @classmethod
-    def begin(cls, page: PageFile, original: bytes, new_bytes: bytes, message: str) -> Pending:
-        journal, message_file = cls._paths(page)
-        pending = cls(page, journal, _sha(original), _sha(new_bytes), message_file)
-        try:
-            journal.parent.mkdir(exist_ok=True)
-            message_file.write_text(message, encoding="utf-8")
-            journal.write_text(json.dumps({"path": page.repo_path, "original": pending.original,
-                                           "written": pending.written}), encoding="utf-8")
-        except OSError as exc:
-            pending.end()
-            raise Refused(Msg(f"无法在 git 目录中记录本次写入（{exc.strerror}），文件未改动",
-                              f"cannot record this write in the git directory ({exc.strerror}); the file was not "
-                              "changed"), Msg("腾出磁盘空间后重试", "free disk space, then retry")) from None
-        return pending
-
-    @classmethod
-    def find(cls, page: PageFile) -> Pending | None:
-        journal, message_file = cls._paths(page)
-        try:
-            data = json.loads(journal.read_text(encoding="utf-8"))
-            return cls(page, journal, data["original"], data["written"], message_file)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    @classmethod
-    def settle(cls, page: PageFile) -> None:
-        """Forget a journal whose write was committed or undone since, and leftovers of killed runs."""
-        pending = cls.find(page)
-        if pending is not None:
-            working = _sha(_read_working(page, missing_ok=True))
-            if working == pending.original or not _differs_from_head(page):
-                pending.end()
-        for stray in _scratch(page).glob(f".{page.abs_path.name}.govgate-*.*"):
-            pid = stray.name.rsplit(".", 2)[-2].removeprefix("govgate-")
-            if pid.isdigit() and not _alive(int(pid)):
-                stray.unlink(missing_ok=True)
-
-    def end(self) -> None:
-        for path in (self.journal, self.message):
-            path.unlink(missing_ok=True)
-
-    def unfinished(self) -> Refused:
-        """The rerun's answer when the working file is exactly what an interrupted run wrote."""
-        working = _sha(_read_working(self.page, missing_ok=True))
-        path = shlex.quote(self.page.repo_path)
-        undo = f"git checkout HEAD -- {path}"
-        if working != self.written:
-            return Refused(Msg(f"{self.page.repo_path} 中有一次被中断的 govgate 写入，之后文件又被改动过",
-                               f"{self.page.repo_path} holds an interrupted govgate write, changed again since"),
-                           Msg(f"撤销全部未提交的改动：{undo}，然后重新审核",
-                               f"undo every uncommitted change: {undo}; then run the command again"))
-        finish = f"git commit -S --only -F {shlex.quote(str(self.message))} -- {path}"
-        return Refused(
-            Msg(f"{self.page.repo_path} 中有一条被中断的 govgate 签核/撤稿记录尚未提交（不要直接 git commit：那样提交的记录没有签名尾注）",
-                f"{self.page.repo_path} holds a govgate entry from an interrupted approve/retract that was never "
-                "committed (do not simply git commit it: that commit would lack the signed trailer)"),
-            Msg(f"完成它：{finish}；或撤销它：{undo}，再重新执行命令",
-                f"finish it: {finish}; or undo it: {undo}, then run the command again"))
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return pid != os.getpid()
-
-
-def _scratch(page: PageFile) -> Path:
-    """Where new and moved-aside files wait: the git directory (nothing stray in docs_dir), unless it is on
-    another file system (a rename cannot cross it), then the page's folder."""
-    folder = page.git_dir / "govgate-pending"
-    try:
-        folder.mkdir(exist_ok=True)
-        if folder.stat().st_dev == page.abs_path.parent.stat().st_dev:
-            return folder
-    except OSError:
-        pass
-    return page.abs_path.parent
-
-
-def _read_working(page: PageFile, missing_ok: bool = False) -> bytes:
-    try:
-        return page.abs_path.read_bytes()
-    except OSError as exc:
-        if missing_ok:
-            return b""
-        raise Refused(Msg(f"无法读取 {page.repo_path}：{exc.strerror}", f"cannot read {page.repo_path}: {exc.strerror}")) \
-            from None
-
-
-def _head_blob(page: PageFile) -> str | None:
-    out = run_git(page.repo_root, "rev-parse", "--verify", "-q", f"HEAD:{page.repo_path}", check=False)
-    return out.decode().strip() or None
-
-
-def _blob_id(page: PageFile, data: bytes) -> str:
-    """The blob git would store for ``data`` at this path (its clean filters, e.g. autocrlf, applied)."""
-    return run_git(page.repo_root, "hash-object", f"--path={page.repo_path}", "--stdin", input=data).decode().strip()
-
-
-def _differs_from_head(page: PageFile) -> bool:
-    return bool(run_git(page.repo_root, "status", "--porcelain", "--", page.repo_path).strip())

@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from .attribution import reprint_attribution
 from .banner import draft_banner, preview_summary
+from .buildguard import BuildGuard
 from .engines import build_gate
 from .errors import GateError
 from .findings import Finding
@@ -99,6 +100,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         self.docs_dir = Path()          # MkDocs' docs_dir, as MkDocs spells the files' paths
         self.site_name = ""
         self.report_dir: Path | None = None
+        self.guard = BuildGuard(lambda: self._clean_up_failed_build(interrupted=True))
         self._reset()
 
     def _reset(self) -> None:
@@ -139,6 +141,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     @_fail_closed
     def on_config(self, config):
         self._reset()
+        if not self.preview:
+            self.guard.arm()
         self.site_dir = Path(config.site_dir)
         self.site_name = str(config.site_name or "")
         self._refuse_dirty()
@@ -166,8 +170,11 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             raise GateError(Msg("MkDocs 的 docs_dir 与门禁核验的不是同一文件夹", "MkDocs' docs_dir is not the folder the "
                                 "gate verified"), str(self.docs_dir))
         self.inventory = OutputInventory(self.site_dir, settings.gate.publish_types if settings.gate else ())
-        if not self.preview:
-            empty_folder(self.site_dir)   # dot-files too: only what this build writes may be published
+        left = [] if self.preview else empty_folder(self.site_dir)   # dot-files too: only this build's output
+        if left:
+            raise GateError(Msg(f"无法清空输出目录：{'; '.join(left[:5])}", f"cannot empty the output folder: "
+                                f"{'; '.join(left[:5])}"), str(self.site_dir),
+                            hint=Msg("检查该目录的权限后重试", "check the folder's permissions and try again"))
         self.scanner = RenderedScanner(self.gate.rules) if self.gate.rules is not None else None
         return config
 
@@ -518,6 +525,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         if started is not None:
             self.timer.stop("on_post_build", started)
         self._write_profile()
+        self.guard.disarm()
 
     on_post_build = CombinedEvent(_check_site, _check_outputs)
 
@@ -528,19 +536,39 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                                         template_pieces_clean=len(self.scanner.clean) + len(self.scanner.clean_first))
             self.timer.write()
 
+    @event_priority(100)  # first: another plugin's handler that raises must not skip this clean-up
     def on_build_error(self, *, error: Exception) -> None:
         """Leave nothing publishable behind: MkDocs may already have written part of the site."""
-        if self.background is not None:
-            self.background.stop()
-            self.background = None
-        if self.site_check is not None:
-            try:     # the audit report of a failed build still names every page's verdict
-                self._finish_check()
+        self.guard.disarm()
+        self._clean_up_failed_build()
+
+    def _clean_up_failed_build(self, interrupted: bool = False) -> None:
+        """Also run at exit after Ctrl-C, SIGTERM or a plugin's SystemExit (``interrupted``: buildguard.py).
+        Each step on its own: one that fails is reported and the next still runs; site_dir is emptied first."""
+        self._empty_site_dir()
+        for step in (lambda: self._stop_background(interrupted), self._write_failed_report):
+            try:
+                step()
             except Exception as exc:  # noqa: BLE001 - the build is failing anyway; keep cleaning up
-                log.error(f"govgate: {exc}")
+                log.error(f"govgate: {type(exc).__name__}: {exc}")
+
+    def _stop_background(self, interrupted: bool) -> None:
+        if self.background is not None:
+            background, self.background = self.background, None
+            background.stop()
+        if self.site_check is not None:
+            try:     # the audit report of a failed build still names every page's verdict; not when interrupted
+                if not interrupted:
+                    self._finish_check()
+            finally:
+                if self.site_check is not None:
+                    self.site_check.cancel()
+                    self.site_check = None
         if self.gate is not None:
             self.gate.close()
         self._write_profile()
+
+    def _write_failed_report(self) -> None:
         if self.report_dir is not None and not self.preview and self.report.pages:
             try:
                 path = write_report(self.report, self.report_dir, self.lang, "failed",
@@ -548,12 +576,15 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                 log.info(report_written(path, self.lang))
             except OSError as exc:   # the build is failing anyway; say so, keep cleaning up
                 log.error(f"govgate: cannot write the audit report: {exc}")
+
+    def _empty_site_dir(self) -> None:
         if self.preview or self.site_dir is None or not self.site_dir.is_dir():
             return
-        try:
-            empty_folder(self.site_dir)
-        except OSError as exc:   # say so loudly: a deployer must not publish what is left
-            log.error(f"govgate: cannot empty {self.site_dir}: {exc}")
+        left = empty_folder(self.site_dir)
+        if left:
+            log.error(Msg("构建失败，但无法清空输出目录 {d}：{left}。其中可能有未经审核的内容，切勿发布该目录",
+                          "build failed, but {d} could not be emptied: {left}. It may hold unreviewed content: do "
+                          "not publish it").format(d=self.site_dir, left="; ".join(left[:5])).render(self.lang))
             return
         log.error(Msg("构建失败，已清空输出目录 {d}，不留下可发布的内容", "build failed; emptied {d} so nothing publishable "
                       "is left behind").format(d=self.site_dir).render(self.lang))

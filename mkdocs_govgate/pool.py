@@ -10,8 +10,10 @@ where fork is unavailable) everything runs in this process: starting workers cos
 from __future__ import annotations
 
 import atexit
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Generic, TypeVar
@@ -24,6 +26,28 @@ WORKERS_ENV = "GOVGATE_WORKERS"
 
 _task: Callable[[Any], Any] | None = None
 _harvest: Callable[[], Any] | None = None
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked worker: end when the process that started it ends, however it ends (kill -9 included).
+
+    A worker left behind keeps the build's output pipe open (CI waits for it) and holds the site in
+    memory; a worker of a multiprocessing pool never sees its queue close, because its siblings hold it."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):     # not Linux: the parent's clean-up stops its workers instead
+        return
+    if os.getppid() != parent:            # the parent ended before the request took effect
+        os._exit(1)
+
+
+def fork_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of forked workers that end with this process."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 def worker_count(items: int, min_items: int | None = None, workers: int | None = None) -> int:
@@ -65,7 +89,7 @@ def parallel_map(task: Callable[[T], R], items: Sequence[T], *, harvest: Callabl
     size = max(8, min(64, len(items) // (count * 8) or 1))
     chunks = [list(items[i:i + size]) for i in range(0, len(items), size)]
     try:
-        with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork")) as pool:
+        with fork_pool(count) as pool:
             results: list[R] = []
             for part, harvested in pool.map(_run_chunk, chunks):
                 results.extend(part)
@@ -101,8 +125,10 @@ class Child(Generic[R]):
             return
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
+        parent = os.getpid()
 
         def run() -> None:
+            die_with_parent(parent)
             try:
                 outcome: tuple[bool, Any] = (True, task())
             except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it

@@ -28,7 +28,7 @@ class Changed(Exception):
         self.kept_at = kept_at      # where their version is, when it could not be put back at the path
 
 
-class NoSpace(OSError):
+class CannotWrite(OSError):
     """Writing the new content failed (disk full, read-only folder…): nothing was changed."""
 
 
@@ -72,13 +72,13 @@ def write_new(path: Path, data: bytes, scratch: Path) -> Path:
             os.fsync(out.fileno())
     except OSError as exc:
         _unlink(tmp)
-        raise NoSpace(exc.errno, exc.strerror) from None
+        raise CannotWrite(exc.errno, exc.strerror) from None
     return tmp
 
 
 def replace(path: Path, expected: bytes, data: bytes, scratch: Path) -> Aside:
     """Replace ``path`` (which must hold ``expected``) by ``data``; raises Changed (their version kept) or
-    NoSpace (nothing changed)."""
+    CannotWrite (nothing changed)."""
     new = write_new(path, data, scratch)
     try:
         aside = _swap(path, expected, new, scratch)
@@ -95,6 +95,8 @@ def _swap(path: Path, expected: bytes, replacement: Path, scratch: Path | None =
         os.rename(path, aside)
     except FileNotFoundError:
         raise Changed() from None
+    except OSError as exc:                       # a read-only folder: nothing was changed
+        raise CannotWrite(exc.errno, exc.strerror) from None
     if aside.read_bytes() != expected:          # their save landed before the rename: put it back
         raise Changed(_put_back(aside, path))
     try:
@@ -128,5 +130,6 @@ def _put_back(aside: Path, path: Path) -> Path | None:
 
 
 def _unlink(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
+    """Best effort: a scratch file that cannot be removed (read-only folder) is no reason to fail."""
+    with contextlib.suppress(OSError):
         os.unlink(path)

@@ -49,6 +49,16 @@ SETUP_HINT = Msg(
     "trust-store admin to register the public key in signoffs/reviewers.yml")
 
 
+def _run_tool(args: list[str], **kwargs) -> subprocess.CompletedProcess:  # noqa: ANN003 - subprocess.run's
+    """``subprocess.run`` for ssh-keygen and gpg: a missing program is a refusal that says so, not a traceback."""
+    try:
+        return subprocess.run(args, check=False, **kwargs)
+    except FileNotFoundError:
+        raise Refused(Msg(f"找不到 {args[0]} 命令，无法签名", f"{args[0]} is not installed, so nothing can be signed"),
+                      Msg(f"安装 {args[0]}（{'OpenSSH' if args[0] == 'ssh-keygen' else 'GnuPG'}）后重试",
+                          f"install {args[0]} ({'OpenSSH' if args[0] == 'ssh-keygen' else 'GnuPG'}) and retry")) from None
+
+
 def _git_config(cwd: Path, key: str) -> str:
     return run_git(cwd, "config", "--get", key, check=False).decode().strip()
 
@@ -112,15 +122,15 @@ def _ssh_public_line(path: Path) -> str:
     pub = path.with_name(path.name + ".pub")
     if pub.is_file():
         return pub.read_text(encoding="utf-8").strip().splitlines()[0]
-    proc = subprocess.run(["ssh-keygen", "-y", "-f", str(path)], capture_output=True, text=True, check=False)
+    proc = _run_tool(["ssh-keygen", "-y", "-f", str(path)], capture_output=True, text=True)
     if proc.returncode != 0:
         raise Refused(Msg(f"无法从 {path} 读出公钥", f"cannot read the public key of {path}"), SETUP_HINT)
     return proc.stdout.strip()
 
 
 def _openpgp_fingerprint(who: str) -> str:
-    proc = subprocess.run(["gpg", "--batch", "--with-colons", "--list-secret-keys", "--", who],
-                          capture_output=True, text=True, check=False)
+    proc = _run_tool(["gpg", "--batch", "--with-colons", "--list-secret-keys", "--", who], capture_output=True,
+                     text=True)
     fprs = primary_fingerprints(proc.stdout, "sec")
     if len(fprs) != 1:
         raise Refused(Msg(f"找不到唯一的 OpenPGP 私钥“{who}”", f"no unique OpenPGP secret key for '{who}'"), SETUP_HINT)
@@ -161,14 +171,14 @@ def sign_inline(key: SigningKey, payload: bytes, cwd: Path) -> str:
                 key_file = key_file if key_file.is_absolute() else cwd / key_file
             data = Path(tmp) / "payload"
             data.write_bytes(payload)
-            proc = subprocess.run(["ssh-keygen", "-Y", "sign", "-n", INLINE_NAMESPACE, "-f", str(key_file), str(data)],
-                                  capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL)
+            proc = _run_tool(["ssh-keygen", "-Y", "sign", "-n", INLINE_NAMESPACE, "-f", str(key_file), str(data)],
+                             capture_output=True, text=True, stdin=subprocess.DEVNULL)
             if proc.returncode != 0:
                 raise Refused(Msg(f"SSH 签名失败：{proc.stderr.strip()}", f"SSH signing failed: {proc.stderr.strip()}"),
                               private_key_hint(proc.stderr, key_file))
             return (Path(tmp) / "payload.sig").read_text()
-    proc = subprocess.run(["gpg", "--batch", "--armor", "--detach-sign", "--local-user", key.git_value],
-                          input=payload, capture_output=True, check=False)
+    proc = _run_tool(["gpg", "--batch", "--armor", "--detach-sign", "--local-user", key.git_value],
+                     input=payload, capture_output=True)
     if proc.returncode != 0:
         raise Refused(Msg(f"OpenPGP 签名失败：{proc.stderr.decode(errors='replace').strip()}",
                           f"OpenPGP signing failed: {proc.stderr.decode(errors='replace').strip()}"))

@@ -34,7 +34,7 @@ def isolated_git(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_scale_benchmark_runs_and_reports_every_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert scale.main(["--pages", "60", "--keep", str(tmp_path / "bench")]) == 0
+    assert scale.main(["--pages", "60", "--keep", str(tmp_path / "bench"), "--runs", "1"]) == 0
     out = capsys.readouterr().out
     last = out.strip().splitlines()[-1]
     match = SUMMARY.match(last)
@@ -44,7 +44,7 @@ def test_scale_benchmark_runs_and_reports_every_figure(tmp_path: Path, capsys: p
     for name, value in values.items():
         assert math.isfinite(value) and value > 0, (name, value)
     # the kept sites can be reused without generating again
-    assert scale.main(["--pages", "60", "--reuse", str(tmp_path / "bench")]) == 0
+    assert scale.main(["--pages", "60", "--reuse", str(tmp_path / "bench"), "--runs", "1"]) == 0
     assert "generated" not in capsys.readouterr().out
 
 
@@ -61,7 +61,7 @@ def test_generated_site_is_clean_and_approved_by_its_signed_history(tmp_path: Pa
     classifications = {p["classification"] for p in report["pages"]}
     assert classifications >= {"general", "important"}
     texts = [p.read_text(encoding="utf-8") for p in (site.root / "content").rglob("*.md")]
-    assert any("reprint:" in t for t in texts) or site.pages < 100   # reprints are a few percent of pages
+    assert any("reprint:" in t for t in texts)    # a few percent of pages; seed 1 puts one among these 40
     assert all("signature: |" in t for t in texts)                   # inline signatures as approve writes them
     log = scale.subprocess.run(["git", "log", "--format=%s", "-n", "5"], cwd=site.root, capture_output=True,
                                text=True, check=True).stdout

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
 from ..i18n import Msg
+from ..pool import fork_pool
 from .gitobjects import BadCommit, Commit, ObjectReader, parse_commit
 from .signatures import GIT_NAMESPACE
 from .sshsig import ARMOR_BEGIN, SignatureError, key_line, verify_armored
@@ -68,7 +68,7 @@ def parse_and_verify(repo_root: Path, blobs: list[BlobJob], commits: list[str]
     if workers < 2 or len(blobs) + len(commits) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         versions = {oid: v for chunk in _chunks(blobs, CHUNK) for oid, v in _versions(repo_root, chunk)}
         return versions, {oid: r for chunk in _chunks(commits, CHUNK) for oid, r in _commits(repo_root, chunk)}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with fork_pool(workers) as pool:
         version_parts = [pool.submit(_versions, repo_root, chunk) for chunk in _chunks(blobs, CHUNK)]
         commit_parts = [pool.submit(_commits, repo_root, chunk) for chunk in _chunks(commits, CHUNK)]
         versions = {oid: v for part in version_parts for oid, v in part.result()}

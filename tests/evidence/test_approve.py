@@ -39,7 +39,8 @@ def test_refusals_are_clear(repo, capsys):
     assert repo.approve("content/a.md", "second", "webadmin1") == 1
     assert "earlier stage first" in capsys.readouterr().err
     assert repo.approve("content/a.md", "first", "editor1") == 1
-    assert "lacks the role" in capsys.readouterr().err or "author" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "lacks the role" in err or "author" in err
     assert repo.approve("content/a.md", "nosuch", "chief1") == 1
     assert "no stage 'nosuch'" in capsys.readouterr().err
     repo.write("content/a.md", repo.read("content/a.md") + "\n未提交的修改\n")
@@ -72,11 +73,11 @@ def test_one_person_one_stage(repo, keys, capsys):
 
 
 def test_page_failing_content_rules_cannot_be_approved_but_can_be_sent_back(repo, capsys):
-    repo.write("content/a.md", repo.read("content/a.md").replace("请做好安全生产工作。", "本文件属机密，请勿外传。"))
+    repo.write("content/a.md", repo.read("content/a.md").replace("请做好安全生产工作。", "本件为绝密★5年文件，请勿外传。"))
     repo.commit("secret", signer=None)
-    if repo.approve("content/a.md", "first", "chief1") == 1:
-        assert "content checks" in capsys.readouterr().err
-        assert repo.approve("content/a.md", "first", "chief1", action="revise", opinion="涉密，删除") == 0
+    assert repo.approve("content/a.md", "first", "chief1") == 1
+    assert "content checks" in capsys.readouterr().err
+    assert repo.approve("content/a.md", "first", "chief1", action="revise", opinion="涉密，删除") == 0
 
 
 def test_entry_is_spliced_byte_for_byte_and_committed_alone(repo):

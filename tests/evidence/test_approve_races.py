@@ -145,15 +145,22 @@ def test_two_concurrent_approves_both_finish(repo):
 
 # -- item 3: killed, interrupted, disk full ----------------------------------------------------------
 
-def test_rerun_after_kill_says_exactly_how_to_finish(repo):
+def kill_while_committing(repo, *args: str) -> bytes:
+    """Run the command and kill -9 its whole process group (it, git, the hook) while it commits; returns the
+    page as committed before, which must still be HEAD's."""
     slow_hook(repo)
     before = committed(repo)
-    proc = start(repo, "approve", "content/a.md", "--stage", "first")
+    proc = start(repo, *args)
     wait_for(repo.root / ".git/hook-started")
-    os.killpg(proc.pid, signal.SIGKILL)          # approve, git and the hook: all of it
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     assert committed(repo) == before             # nothing committed
     repo.git("config", "--unset", "gpg.ssh.program")
+    return before
+
+
+def test_rerun_after_kill_says_exactly_how_to_finish(repo):
+    kill_while_committing(repo, "approve", "content/a.md", "--stage", "first")
     rerun = approve(repo)
     assert rerun.returncode == 1
     assert "commit the content first" not in rerun.stderr
@@ -167,13 +174,7 @@ def test_rerun_after_kill_says_exactly_how_to_finish(repo):
 
 
 def test_rerun_after_kill_says_exactly_how_to_undo(repo):
-    slow_hook(repo)
-    before = committed(repo)
-    proc = start(repo, "approve", "content/a.md", "--stage", "first")
-    wait_for(repo.root / ".git/hook-started")
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=60)
-    repo.git("config", "--unset", "gpg.ssh.program")
+    before = kill_while_committing(repo, "approve", "content/a.md", "--stage", "first")
     rerun = approve(repo, lang="zh")
     assert rerun.returncode == 1 and "git checkout HEAD -- content/a.md" in rerun.stderr
     subprocess.run(["git", "checkout", "HEAD", "--", "content/a.md"], cwd=repo.root, check=True)
@@ -261,14 +262,7 @@ def test_disk_full_before_writing_changes_nothing(repo, small_disk):
 
 
 def test_retract_killed_while_committing_says_how_to_finish(repo):
-    slow_hook(repo)
-    before = committed(repo)
-    proc = start(repo, "retract", "content/a.md", "--reason", "发现涉密信息")
-    wait_for(repo.root / ".git/hook-started")
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=60)
-    assert committed(repo) == before
-    repo.git("config", "--unset", "gpg.ssh.program")
+    kill_while_committing(repo, "retract", "content/a.md", "--reason", "发现涉密信息")
     rerun = start(repo, "retract", "content/a.md", "--reason", "发现涉密信息")
     out, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 1 and "commit the content first" not in err
@@ -277,3 +271,34 @@ def test_retract_killed_while_committing_says_how_to_finish(repo):
     subprocess.run(finish.group(1), shell=True, cwd=repo.root, check=True, capture_output=True,
                    env=signing_env(repo, "chief1"))
     assert "withdrawn:" in committed(repo).decode() and strays(repo) == []
+
+
+# -- item 7: missing tools, a read-only folder ------------------------------------------------------
+
+def test_missing_ssh_keygen_is_a_clear_refusal(repo, tmp_path):
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    for name in ("git", "sh"):
+        (tools / name).symlink_to(subprocess.run(["which", name], capture_output=True, text=True).stdout.strip())
+    env = {**signing_env(repo, "chief1"), "PATH": f"{BIN}:{tools}"}
+    before = committed(repo)
+    proc = subprocess.run([str(BIN / "govgate"), "--lang", "en", "approve", "content/a.md", "--stage", "first"],
+                          cwd=repo.root, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert "ssh-keygen is not installed" in proc.stderr
+    assert (repo.root / "content/a.md").read_bytes() == before
+
+
+def test_read_only_folder_is_a_clear_refusal(repo):
+    content = repo.root / "content"
+    if subprocess.run(["mount", "--bind", str(content), str(content)], capture_output=True).returncode != 0:
+        pytest.skip("needs root to make a read-only folder")
+    try:
+        subprocess.run(["mount", "-o", "remount,ro,bind", str(content)], check=True)
+        before = committed(repo)
+        result = approve(repo)
+    finally:
+        subprocess.run(["umount", str(content)], check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "the file was not changed" in result.stderr
+    assert (content / "a.md").read_bytes() == before

@@ -51,3 +51,24 @@ def test_poisoned_page_in_history_does_not_stop_the_site(repo):
                            timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "Traceback" not in check.stderr
+
+
+PRE_COMMIT_CONFIG = (
+    "repos:\n  - repo: local\n    hooks:\n      - id: govgate\n        name: govgate\n"
+    "        entry: govgate-pre-commit\n        language: system\n"
+    "        files: ^(content/|signoffs/|mkdocs\\.ya?ml$)\n        require_serial: true\n")
+
+
+def test_poisoned_history_does_not_stop_approve_in_the_pre_commit_hook(repo, monkeypatch):
+    env = prepare(repo)
+    monkeypatch.setenv("GOVGATE_TRUST_ROOT", env["GOVGATE_TRUST_ROOT"])
+    monkeypatch.setenv("PATH", f"{BIN}:{env['PATH']}")          # the hook runs govgate-pre-commit from PATH
+    repo.write(".pre-commit-config.yaml", PRE_COMMIT_CONFIG)
+    repo.write("content/template.md", TEMPLATE)
+    repo.commit("模板与 pre-commit", signer=None)
+    (repo.root / "content/template.md").unlink()
+    repo.commit("删除模板", signer=None)
+    installed = subprocess.run([str(BIN / "pre-commit"), "install"], cwd=repo.root, capture_output=True, text=True)
+    assert installed.returncode == 0, installed.stderr
+    approve_all(repo)                       # each approval commit runs the real hook, which reads history
+    assert repo.verdict().approved
