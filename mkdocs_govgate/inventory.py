@@ -71,7 +71,10 @@ class OutputInventory:
             return unknown, findings
         for folder, dirs, names in os.walk(self.site_dir):
             dirs.sort()
-            for name in sorted(names):
+            # os.walk never enters a symlinked folder: what it points at would be published unaccounted
+            linked = [d for d in dirs if (Path(folder) / d).is_symlink()]
+            dirs[:] = [d for d in dirs if d not in linked]
+            for name in sorted([*names, *linked]):
                 path = Path(folder) / name
                 rel = path.relative_to(self.site_dir).as_posix()
                 origin = self.origin_of(rel)

@@ -97,6 +97,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         self.command = "build"
         self.dirty = False
         self.site_dir: Path | None = None
+        self.docs_dir = Path()          # MkDocs' docs_dir, as MkDocs spells the files' paths
         self.site_name = ""
         self.report_dir: Path | None = None
         self.guard = BuildGuard(lambda: self._clean_up_failed_build(interrupted=True))
@@ -152,11 +153,22 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
                                 "file: govgate verifies an mkdocs.yml on disk"))
         repo_root, settings = read_site_settings(Path(config.config_file_path))
         self._refuse_runtime_extras(config)
+        if self.site_dir.is_symlink() or _is_symlinked(self.site_dir, Path(config.config_file_path).absolute().parent):
+            # a committed symlink: nothing could empty it safely, and what it points at would be published
+            raise GateError(Msg("site_dir 是符号链接：构建输出不能写到链接指向的别处", "site_dir is a symbolic link: the build "
+                                "output cannot go where it points"), str(self.site_dir),
+                            hint=Msg("删除该链接（site_dir 须是真实文件夹）", "remove the link (site_dir must be a real folder)"))
         site = site_from_settings(repo_root, settings, self.lang)
         self.report_dir = site.root / settings.gate.report_dir if settings.gate and settings.gate.report_dir else None
         if self.report_dir is not None:
             check_report_dir(self.report_dir, self.site_dir)
         self.gate = build_gate(site)     # proves the configuration sealed, or raises
+        # MkDocs' own spelling of docs_dir (not resolved): the files it lists start with it, whatever the path
+        # to the repository (a symlinked -f path made every page look like a theme file, checked by nobody)
+        self.docs_dir = Path(config.docs_dir).absolute()
+        if self.docs_dir.resolve() != self.gate.docs_dir.resolve():
+            raise GateError(Msg("MkDocs 的 docs_dir 与门禁核验的不是同一文件夹", "MkDocs' docs_dir is not the folder the "
+                                "gate verified"), str(self.docs_dir))
         self.inventory = OutputInventory(self.site_dir, settings.gate.publish_types if settings.gate else ())
         left = [] if self.preview else empty_folder(self.site_dir)   # dot-files too: only this build's output
         if left:
@@ -304,7 +316,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
     def _from_docs_dir(self, file: File) -> bool:
         assert self.gate is not None
         return bool(file.abs_src_path) and not file.generated_by and Path(file.abs_src_path).absolute().is_relative_to(
-            self.gate.docs_dir.absolute())
+            self.docs_dir)
 
     def _page_meta(self, src_uri: str) -> dict | None:
         result = self.results.get(src_uri)

@@ -148,6 +148,11 @@ def checkout(objects: list[str], commit: str) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _descends(tree: Path, old: str, new: str) -> bool:
+    """Is ``new`` a descendant of ``old`` (a fast-forward)?  ``tree`` borrows the server's and the pushed objects."""
+    return not run_git(tree, "rev-list", "--max-count=1", old, "--not", new).strip()
+
+
 # -- judging ---------------------------------------------------------------------------------------
 
 def _trust_dir_findings(site: SiteConfig, tree: Path, settings: ServerSettings) -> list[Finding]:
@@ -213,6 +218,12 @@ def judge_update(objects: list[str], update: RefUpdate, settings: ServerSettings
                                              f"publishing branch {branch}"))
     try:
         with checkout(objects, update.new) as tree:
+            if update.old != ZERO_OID and not _descends(tree, update.old, update.new):
+                # a rewritten history can drop an admin's signed change (a revocation) and still verify
+                return Verdict(update.ref, True, Msg(
+                    f"govgate：拒绝改写发布分支 {branch} 的历史（非快进推送）：已发布的提交（包括管理员的签名修改）不能被丢弃",
+                    f"govgate: refusing to rewrite the history of the publishing branch {branch} (not a fast-forward): "
+                    "published commits, admins' signed changes included, cannot be dropped"))
             findings, pages = judge_tree(tree, settings)
     except GateError as error:
         return Verdict(update.ref, True, Msg(f"govgate：拒绝推送到 {branch}：", f"govgate: push to {branch} refused: ")

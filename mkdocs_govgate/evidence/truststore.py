@@ -390,15 +390,12 @@ class TrustWalker:
             parent_states = [chain.states[p] for p in self.index.parents[commit] if p in chain.states]
             if not parent_states:
                 continue   # not a descendant of the root
-            base = _merge_states(parent_states)
             config = self.configuration(commit)
-            if config.identity == (base.tree, base.sealed):
-                chain.states[commit] = base
+            keep = _newest(parent_states)
+            if keep is not None and config.identity == (keep.tree, keep.sealed):
+                chain.states[commit] = keep if len(parent_states) == 1 else _merge_states([keep, *parent_states])
                 continue
-            sibling = next((s for s in parent_states if (s.tree, s.sealed) == config.identity), None)
-            if sibling is not None:   # a merge bringing in a change already accepted on its branch
-                chain.states[commit] = _merge_states([sibling, *parent_states])
-                continue
+            base = _merge_states(sorted(parent_states, key=lambda s: -s.asof))
             state = self._change(commit, base, config, compromised, chain)
             seen_compromised.update(state.roster.compromised_keys)
             chain.states[commit] = state
@@ -458,6 +455,17 @@ def _untils(previous: dict[str, tuple[dt.date, int]], roster: Roster, asof: int)
             if known is None or person.valid_until < known[0]:
                 result[person.id] = (person.valid_until, asof)
     return result
+
+
+def _newest(states: list[TrustState]) -> TrustState | None:
+    """The configuration a commit may keep unsigned: its parents' when they agree; at a merge, the one an admin
+    made effective strictly last.  Keeping an older one (a branch made before an admin's later change, in either
+    parent order) would roll that change back; a tie is no answer (then an admin signs the merge)."""
+    if len({(s.tree, s.sealed) for s in states}) == 1:
+        return states[0]
+    newest = max(s.asof for s in states)
+    candidates = {(s.tree, s.sealed) for s in states if s.asof == newest}
+    return next(s for s in states if s.asof == newest) if len(candidates) == 1 else None
 
 
 def _merge_states(states: list[TrustState]) -> TrustState:

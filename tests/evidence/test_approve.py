@@ -107,9 +107,10 @@ def test_entry_is_spliced_byte_for_byte_and_committed_alone(repo):
 
 def test_failed_commit_restores_the_file(repo):
     before = repo.read("content/a.md")
-    repo.git("config", "core.hooksPath", ".hooks")
-    repo.write(".hooks/pre-commit", "#!/bin/sh\nexit 1\n")
-    (repo.root / ".hooks/pre-commit").chmod(0o755)
+    signer = repo.root / ".git/failing-signer"        # approve runs no git hooks: the signing program fails instead
+    signer.write_text("#!/bin/sh\nexit 1\n")
+    signer.chmod(0o755)
+    repo.git("config", "gpg.ssh.program", str(signer))
     assert repo.approve("content/a.md", "first", "chief1") == 1
     assert repo.read("content/a.md") == before
 

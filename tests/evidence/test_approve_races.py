@@ -21,7 +21,8 @@ import pytest
 from mkdocs_govgate.page import Page
 
 BIN = Path(sys.executable).parent
-SLOW_HOOK = "#!/bin/sh\necho started > \"$(git rev-parse --git-dir)/hook-started\"\nsleep 4\n"
+# approve commits with git hooks off: the slow (or failing) step is the signing program
+SLOW_SIGNER = "#!/bin/sh\necho started > \"$(git rev-parse --git-dir)/hook-started\"\nsleep 4\n"
 
 
 def signing_env(repo, signer: str) -> dict[str, str]:
@@ -54,12 +55,12 @@ def committed(repo, rev: str = "HEAD", path: str = "content/a.md") -> bytes:
     return subprocess.run(["git", "show", f"{rev}:{path}"], cwd=repo.root, capture_output=True, check=True).stdout
 
 
-def slow_hook(repo) -> None:
-    repo.git("config", "core.hooksPath", ".git/slow-hooks")
-    hooks = repo.root / ".git/slow-hooks"
-    hooks.mkdir()
-    (hooks / "pre-commit").write_text(SLOW_HOOK)
-    (hooks / "pre-commit").chmod(0o755)
+def slow_hook(repo, fail: bool = False) -> None:
+    """The commit takes four seconds (then fails with ``fail``): a slow ssh signing program."""
+    signer = repo.root / ".git/slow-signer"
+    signer.write_text(SLOW_SIGNER + ("exit 1\n" if fail else 'exec ssh-keygen "$@"\n'))
+    signer.chmod(0o755)
+    repo.git("config", "gpg.ssh.program", str(signer))
 
 
 def wait_for(path: Path, timeout: float = 60) -> None:
@@ -105,8 +106,7 @@ def test_an_editor_saving_during_approve_is_never_signed_and_never_lost(repo, de
 
 
 def test_failed_commit_says_restored_only_when_it_was(repo):
-    slow_hook(repo)
-    (repo.root / ".git/slow-hooks/pre-commit").write_text(SLOW_HOOK + "exit 1\n")
+    slow_hook(repo, fail=True)
     proc = start(repo, "approve", "content/a.md", "--stage", "first")
     wait_for(repo.root / ".git/hook-started")
     editor = "已在提交失败前保存的新版本\n"
@@ -115,7 +115,6 @@ def test_failed_commit_says_restored_only_when_it_was(repo):
     assert proc.returncode == 1
     assert "not restored" in err and "was restored" not in err, err
     assert (repo.root / "content/a.md").read_text(encoding="utf-8") == editor
-    assert "signing" not in err.lower() and "signingkey" not in err     # a hook failure is no key problem
 
 
 def test_symlinked_page_is_refused_and_kept(repo):
@@ -156,7 +155,7 @@ def kill_while_committing(repo, *args: str) -> bytes:
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     assert committed(repo) == before             # nothing committed
-    repo.git("config", "--unset", "core.hooksPath")
+    repo.git("config", "--unset", "gpg.ssh.program")
     return before
 
 
@@ -195,7 +194,7 @@ def test_signal_while_committing_puts_the_file_back(repo, sig):
     assert proc.returncode == 2 and "Traceback" not in err and "interrupted" in err
     assert (repo.root / "content/a.md").read_bytes() == before and committed(repo) == before
     assert strays(repo) == []
-    repo.git("config", "--unset", "core.hooksPath")
+    repo.git("config", "--unset", "gpg.ssh.program")
     assert approve(repo).returncode == 0
 
 
@@ -216,8 +215,10 @@ def _repo_on(small_disk, repo):
     return repo
 
 
+# the signing program (approve runs no hooks): signs, then fills the disk before git writes the commit
 FILL = f"""#!{sys.executable}
-import subprocess
+import subprocess, sys
+signed = subprocess.run(["ssh-keygen", *sys.argv[1:]])
 folder = subprocess.run(["git", "rev-parse", "--git-dir"], capture_output=True, text=True).stdout.strip()
 with open(folder + "/filler", "ab", buffering=0) as out:      # every last byte of the disk
     for size in (1 << 16, 4096, 512, 64, 1):
@@ -226,6 +227,7 @@ with open(folder + "/filler", "ab", buffering=0) as out:      # every last byte 
                 out.write(bytes(size))
         except OSError:
             pass
+sys.exit(signed.returncode)
 """
 
 
@@ -233,7 +235,7 @@ def test_disk_full_while_committing_leaves_the_page_as_it_was(repo, small_disk):
     repo = _repo_on(small_disk, repo)
     before = committed(repo)
     slow_hook(repo)
-    (repo.root / ".git/slow-hooks/pre-commit").write_text(FILL)    # the disk fills up during the commit
+    (repo.root / ".git/slow-signer").write_text(FILL)    # the disk fills up during the commit
     result = approve(repo)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "was restored" in result.stderr

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kit import PAGE
 from test_plugin_history import approve_all, build, prepare
 
 from mkdocs_govgate.evidence.versions import read_version
@@ -64,12 +65,14 @@ def test_poisoned_history_does_not_stop_approve_in_the_pre_commit_hook(repo, mon
     monkeypatch.setenv("GOVGATE_TRUST_ROOT", env["GOVGATE_TRUST_ROOT"])
     monkeypatch.setenv("PATH", f"{BIN}:{env['PATH']}")          # the hook runs govgate-pre-commit from PATH
     repo.write(".pre-commit-config.yaml", PRE_COMMIT_CONFIG)
-    repo.commit("pre-commit", signer="root1")      # configuration: an admin commits it (issue #11)
+    repo.commit("pre-commit", signer="root1")          # site configuration: an admin's signed commit (#11)
     repo.write("content/template.md", TEMPLATE)
     repo.commit("模板", signer=None)
     (repo.root / "content/template.md").unlink()
     repo.commit("删除模板", signer=None)
     installed = subprocess.run([str(BIN / "pre-commit"), "install"], cwd=repo.root, capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr
-    approve_all(repo)                       # each approval commit runs the real hook, which reads history
+    repo.write("content/b.md", PAGE.format(classification="general", extra=""))
+    repo.commit("新稿件", signer=None)       # an editor's commit runs the real hook, which reads history
+    approve_all(repo)                       # approval commits run no hooks (the red team's #11 fix)
     assert repo.verdict().approved

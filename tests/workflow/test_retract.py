@@ -171,9 +171,10 @@ def test_uncommitted_changes_and_a_missing_reason_are_refused(leak_site: Workflo
 
 def test_a_failed_commit_restores_the_file(leak_site: Workflow) -> None:
     before, head_before = (leak_site.root / "content/leak.md").read_bytes(), head(leak_site)
-    leak_site.repo.write(".hooks/pre-commit", "#!/bin/sh\necho 拒绝 >&2\nexit 1\n")
-    (leak_site.root / ".hooks/pre-commit").chmod(0o755)
-    leak_site.repo.git("config", "core.hooksPath", ".hooks")
+    signer = leak_site.root / ".git/failing-signer"   # retract runs no git hooks: the signing program fails instead
+    signer.write_text("#!/bin/sh\necho 拒绝 >&2\nexit 1\n")
+    signer.chmod(0o755)
+    leak_site.repo.git("config", "gpg.ssh.program", str(signer))
     result = retract(leak_site)
     assert result.returncode == 1 and "文件已恢复原样" in result.stderr
     assert (leak_site.root / "content/leak.md").read_bytes() == before and head(leak_site) == head_before
