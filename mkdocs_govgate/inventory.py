@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import unescape as html_unescape
 from pathlib import Path
 
 from .activecontent import active_references
@@ -97,11 +99,20 @@ class OutputInventory:
                     continue
                 if suffix not in TEXT_TYPES or origin is Origin.THEME and suffix not in ACTIVE_TYPES:
                     continue
-                text = path.read_bytes().decode("utf-8", errors="replace")
-                if origin in (Origin.SEALED_THEME, Origin.GENERATED):
-                    findings.extend(scan(display, text))
+                data = path.read_bytes()
+                if origin is Origin.ATTACHMENT:
+                    problem = encoding_problem(data)
+                    if problem is not None:
+                        findings.append(_finding(display, "output.encoding", problem, Msg(
+                            "另存为 UTF-8 后重新送审", "save it as UTF-8 and have it reviewed again")))
+                        continue
+                text = data.decode("utf-8", errors="replace")
+                if origin in (Origin.SEALED_THEME, Origin.GENERATED) or suffix == ".svg" and origin is Origin.ATTACHMENT:
+                    findings.extend(scan(display, text))    # an image's text: nobody else reads it
                 if suffix in ACTIVE_TYPES:
                     findings.extend(_active(display, text, allowed_host))
+                if suffix == ".svg" and origin is not Origin.THEME:
+                    findings.extend(_svg_scripts(display, text))
         return unknown, findings
 
 
@@ -113,6 +124,40 @@ def _active(display: str, text: str, allowed_host: Callable[[str], bool]) -> lis
             f"<{ref.element}> loads, runs or redirects to an outside address: {ref.url} (the live page could be "
             "rewritten after review)"), match=ref.url[:200]))
     return out
+
+
+_SVG_SCRIPT_RE = re.compile(r"<\s*script\b|<\s*foreignobject\b|\son[a-z]+\s*=|javascript\s*:|<\s*handler\b",
+                            re.IGNORECASE)
+# Charsets a browser may pick that the rules do not read (the rules decode UTF-8, then GB18030).
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]*charset\s*=\s*["']?\s*([a-z0-9_:.-]+)""", re.IGNORECASE)
+_READ_CHARSETS = {b"utf-8", b"utf8", b"gb2312", b"gbk", b"gb18030", b"us-ascii", b"ascii"}
+
+
+def encoding_problem(data: bytes) -> Msg | None:
+    """Why a text attachment may read differently to a browser than to the content rules (None: it cannot)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        return Msg("文本附件是 UTF-16 等编码：浏览器显示的文字与检查的不一样", "the text attachment is UTF-16 or similar: a "
+                   "browser shows other text than the rules read")
+    if b"\x1b" in data:
+        return Msg("文本附件含有 ISO-2022 等转义编码：浏览器显示的文字与检查的不一样", "the text attachment holds ISO-2022 "
+                   "style escape sequences: a browser shows other text than the rules read")
+    declared = _META_CHARSET_RE.search(data[:4096])
+    if declared and html_unescape(declared.group(1).decode("ascii", "replace")).lower().encode() not in _READ_CHARSETS:
+        return Msg(f"网页附件声明了编码 {declared.group(1).decode('ascii', 'replace')}，检查只读 UTF-8 与国标编码",
+                   f"the HTML attachment declares {declared.group(1).decode('ascii', 'replace')}; the rules read "
+                   "UTF-8 and the GB encodings only")
+    return None
+
+
+def _svg_scripts(display: str, text: str) -> list[Finding]:
+    """An image runs no code: scripts and event handlers in an SVG run on the site's origin when opened."""
+    match = _SVG_SCRIPT_RE.search(html_unescape(text))
+    if match is None:
+        return []
+    return [Finding(display, 0, 0, "link.active_content", "link", Severity.BLOCK, Msg(
+        f"SVG 图片中含有脚本或事件处理（{match.group().strip()}）：直接打开时会在本站执行",
+        f"the SVG image holds a script or event handler ({match.group().strip()}): it runs on this site when "
+        "opened"))]
 
 
 def _finding(display: str, rule: str, message: Msg, hint: Msg | None = None) -> Finding:

@@ -108,9 +108,6 @@ def test_seal_of_another_site_by_the_same_admin_is_accepted(tmp_path: Path) -> N
 
 # -- files the build reads that no seal and no review covers ---------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="red team: material's blog reads {blog}/.authors.yml from docs_dir; in "
-                   "exclude mode the gate leaves the dot-file out but the plugin still renders it (not sealed, not "
-                   "reviewed)")
 def test_blog_authors_file_publishes_unreviewed_text(tmp_path: Path) -> None:
     import datetime as dt  # noqa: PLC0415
 
@@ -133,9 +130,6 @@ def test_blog_authors_file_publishes_unreviewed_text(tmp_path: Path) -> None:
     assert result.returncode != 0 or "ZZQX未审文字" not in site.site_text()
 
 
-@pytest.mark.xfail(strict=True, reason="red team: an SVG attachment counts as an image with no text to read; "
-                   "its inline script and event handlers are published unscanned (reviewers see only the picture; "
-                   "opened directly it runs on the site's origin)")
 def test_svg_attachment_with_inline_script_is_published(tmp_path: Path) -> None:
     site = approved_site(tmp_path / "s")
     site.write("content/img/chart.svg", '<svg xmlns="http://www.w3.org/2000/svg" '
@@ -158,9 +152,6 @@ ISO_2022_JP_FILES = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="red team: attachments are scanned as UTF-8 (then GB18030) whatever a browser "
-                   "would decode; ISO-2022-JP is pure ASCII to the scanner and 机密★ to the reader (content rules "
-                   "bypassed)")
 @pytest.mark.parametrize("suffix", list(ISO_2022_JP_FILES))
 def test_attachment_in_another_charset_escapes_the_content_rules(tmp_path: Path, suffix: str) -> None:
     site = approved_site(tmp_path / "s")
@@ -168,7 +159,9 @@ def test_attachment_in_another_charset_escapes_the_content_rules(tmp_path: Path,
     site.page("a.md", f"# 通知\n\n[附件](files/notice.{suffix})\n")
     site.approve("a.md")
     result = site.gate_build()
-    assert result.returncode != 0 and "secret.marking" in result.stderr, "published with a secret marking"
+    # refused either way: read as the browser reads it, or refused because a browser would read it otherwise
+    assert result.returncode != 0 and ("secret.marking" in result.stderr or "output.encoding" in result.stderr), \
+        "published with a secret marking"
 
 
 # -- the plugin under a plain `mkdocs build` --------------------------------------------------------------

@@ -36,6 +36,11 @@ def sealed_paths(settings: SiteSettings | None, config_path: str = "mkdocs.yml")
         paths.add(settings.at_root("signoffs"))
     if settings.custom_dir:
         paths.add(settings.custom_dir)
+    for plugin in settings.plugins:      # files plugins read from docs_dir on their own (not pages, not linked)
+        if plugin.base_name == "blog":
+            blog = str(plugin.options.get("blog_dir", "blog"))
+            authors = str(plugin.options.get("authors_file", "{blog}/.authors.yml")).replace("{blog}", blog)
+            paths.add(settings.in_docs(authors))
     for name in (*settings.extra_css, *settings.extra_javascript, *settings.extra_templates):
         if _local(name):
             paths.add(settings.in_docs(name))
