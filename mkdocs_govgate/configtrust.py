@@ -67,7 +67,7 @@ def verify_configuration(config: SiteConfig, trust: Trust, history_check: Callab
                         hint=RESEAL_HINT) from None
     finally:
         keyring.close()
-    problems = seal_problems(seal, signer, pin.matches(signer), trust.roster, manifest)
+    problems = seal_problems(seal, signer, pin.matches(signer), trust.roster, manifest, pin.site)
     if problems:
         raise GateError(Msg("站点配置的封签不成立：", "the site configuration's seal does not hold: ")
                         + Msg("；".join(p.zh for p in problems), "; ".join(p.en for p in problems)), display,

@@ -169,9 +169,9 @@ class Site:
             self.seal()
         return path
 
-    def seal(self, by: str = "root1", at: dt.datetime | None = None) -> None:
+    def seal(self, by: str = "root1", at: dt.datetime | None = None, site: str = "") -> None:
         """What `govgate seal` writes: ``by``'s signature over the digests of every configuration file."""
-        seal_configuration(self.root, by, at)
+        seal_configuration(self.root, by, at, site)
 
     def write_config(self, **govgate: object) -> None:
         options = {"on_unapproved": self.on_unapproved, **govgate}
@@ -235,7 +235,8 @@ class Site:
             self.sign(rel, stage)
 
     def run(self, *args: str, check: bool = False) -> subprocess.CompletedProcess:
-        env = dict(os.environ, NO_COLOR="1", PYTHONWARNINGS="ignore", GOVGATE_TRUST_ROOT=admin_pin(), **self.extra_env)
+        env = {**os.environ, "NO_COLOR": "1", "PYTHONWARNINGS": "ignore", "GOVGATE_TRUST_ROOT": admin_pin(),
+               **self.extra_env}
         return subprocess.run([str(a) for a in args], cwd=self.root, capture_output=True, text=True, env=env,
                               check=check, timeout=300)
 
@@ -300,16 +301,16 @@ def admin_pin(person: str = "root1") -> str:
     return sshsig.key_fingerprint(sshsig.key_blob_from_line(public_line(person)))
 
 
-def seal_configuration(root: Path, by: str = "root1", at: dt.datetime | None = None) -> None:
+def seal_configuration(root: Path, by: str = "root1", at: dt.datetime | None = None, site: str = "") -> None:
     try:
         _, settings = read_site_settings(root / "mkdocs.yml")
     except GateError:
         return      # a configuration the gate refuses anyway: nothing to seal
     files = worktree_manifest(root, sealed_paths(settings), f"signoffs/{SEAL_FILE}")
     when = (at or dt.datetime(2025, 1, 1, tzinfo=TZ)).isoformat()
-    signature = sshsig.sign(private_key(by), sshsig.key_blob_from_line(public_line(by)), seal_payload(by, when, files),
-                            INLINE_NAMESPACE)
-    (root / "signoffs" / SEAL_FILE).write_text(seal_text(Seal(by, when, files, signature)), encoding="utf-8")
+    signature = sshsig.sign(private_key(by), sshsig.key_blob_from_line(public_line(by)),
+                            seal_payload(by, when, files, site), INLINE_NAMESPACE)
+    (root / "signoffs" / SEAL_FILE).write_text(seal_text(Seal(by, when, files, signature, site)), encoding="utf-8")
 
 
 def inline_signature(entry: dict, rel: str) -> dict:

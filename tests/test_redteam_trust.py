@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sitekit import Site, roster_yaml
+from sitekit import Site, admin_pin, roster_yaml
 from test_trust_boundary import approved_site, published
 
 EVIL_HOST = "evil.example.com"
@@ -78,17 +78,16 @@ def test_xml_stylesheet_in_an_svg_attachment_blocks_the_build(tmp_path: Path) ->
 
 # -- inline seal: replay of another site's seal -------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="red team: a seal names no site; a newer seal the same admin made for another "
-                   "site (staging, a department's sub-site) is genuine, pinned and past the rollback floor, so its "
-                   "whole configuration (roster included) can be copied in")
 def test_seal_of_another_site_by_the_same_admin_is_accepted(tmp_path: Path) -> None:
     import datetime as dt  # noqa: PLC0415
 
     from sitekit import PEOPLE, TZ  # noqa: PLC0415
 
+    # The defence: an admin who seals several sites binds each pin and each seal to its site (pin "#portal").
     site = approved_site(tmp_path / "portal")
     site.auto_seal = False
-    site.seal(at=dt.datetime(2025, 3, 1, tzinfo=TZ))
+    site.extra_env["GOVGATE_TRUST_ROOT"] = admin_pin() + "#portal"
+    site.seal(at=dt.datetime(2025, 3, 1, tzinfo=TZ), site="portal")
     site.page("a.md", "# 通知\n\n正文。\n")
     site.sign("a.md", "first", by="editor2")          # editor2 is no section chief on this site …
     site.sign("a.md", "second")
@@ -99,7 +98,7 @@ def test_seal_of_another_site_by_the_same_admin_is_accepted(tmp_path: Path) -> N
     other.auto_seal = False
     people = {**PEOPLE, "editor2": ("编辑乙", ["editor", "section_chief"])}
     other.write("signoffs/reviewers.yml", roster_yaml(people))
-    other.seal(at=dt.datetime(2025, 4, 1, tzinfo=TZ))
+    other.seal(at=dt.datetime(2025, 4, 1, tzinfo=TZ), site="sub-site")
     for rel in ("signoffs/reviewers.yml", "signoffs/seal.yml"):   # everything else is byte-equal already
         site.write(rel, (other.root / rel).read_bytes())
     result = site.gate_build()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..cliargs import h
 from ..errors import GateError
+from ..evidence.truststore import TrustRoot
 from ..i18n import Msg
 from ..outputfile import write_atomic
 from ..policy import ADMIN_ROLE
@@ -29,6 +30,10 @@ from . import EXIT_FINDINGS, EXIT_OK
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     seal = sub.add_parser("seal", parents=[common], help=h("管理员审查后封签站点配置（内嵌模式）",
                                                              "an admin seals the reviewed site configuration (inline mode)"))
+    seal.add_argument("--site", default=None, help=h(
+        "封签所属的站点名（默认取信任根 #站点名 部分）：同一管理员封签多个站点时，防止把别的站点的配置搬过来",
+        "the site the seal is for (default: the #site part of the pin): when one admin seals several sites, "
+        "another site's configuration cannot be copied in"))
     seal.set_defaults(run=_seal)
 
 
@@ -48,12 +53,19 @@ def _seal(args: argparse.Namespace, lang: str) -> int:
         seal_rel = seal_path.resolve().relative_to(repo_root).as_posix()
         files = worktree_manifest(repo_root, sealed_paths(settings, settings.config_files[0]), seal_rel)
         at = trust.policy.now().isoformat()     # in the site's time zone
-        signature = sign_inline(key, seal_payload(person.id, at, files), repo_root)
+        site_name = args.site if args.site is not None else _pinned_site(repo_root)
+        signature = sign_inline(key, seal_payload(person.id, at, files, site_name), repo_root)
     except Refused as refused:
         print(refused.render(lang))
         return EXIT_FINDINGS
-    write_atomic(seal_path, seal_text(Seal(person.id, at, files, signature)).encode("utf-8"))
+    write_atomic(seal_path, seal_text(Seal(person.id, at, files, signature, site_name)).encode("utf-8"))
     print(Msg(f"已封签 {len(files)} 个配置文件：{site.display(seal_path)}（{person.id}，{at}）",
               f"sealed {len(files)} configuration file(s): {site.display(seal_path)} ({person.id}, {at})").render(lang))
     return EXIT_OK
 
+
+def _pinned_site(repo_root: Path) -> str:
+    try:
+        return TrustRoot.from_outside(repo_root).site
+    except GateError:
+        return ""      # no pin on this machine: the seal names no site

@@ -51,17 +51,20 @@ _KEY_PREFIXES = ("SHA256:", "openpgp:", "ssh-", "ecdsa-", "sk-")
 class TrustRoot:
     commit: str     # full or abbreviated commit id
     key: str        # "SHA256:…" (SSH fingerprint), "openpgp:FPR", or a public key line
+    site: str = ""  # inline mode: the site an admin's seal must name (one admin may seal several sites)
 
     @classmethod
     def parse(cls, value: str) -> TrustRoot:
-        """``<commit>:<admin key>``, or the admin key alone (inline mode has no history to anchor in)."""
-        value = value.strip()
+        """``<commit>:<admin key>``, or the admin key alone (inline mode has no history to anchor in), either
+        optionally followed by ``#<site>``."""
+        value, _, site = value.strip().partition("#")
+        value, site = value.strip(), site.strip()
         if value.startswith(_KEY_PREFIXES):
-            return cls("", value)
+            return cls("", value, site)
         commit, sep, key = value.partition(":")
         if not sep or not commit or not key:
             raise GateError(Msg(f"信任根格式错误：{value!r}", f"malformed trust root: {value!r}"), hint=ROOT_HINT)
-        return cls(commit.strip(), key.strip())
+        return cls(commit.strip(), key.strip(), site)
 
     @classmethod
     def from_outside(cls, repo_root: Path) -> TrustRoot:

@@ -32,13 +32,14 @@ class Seal:
     at: str
     files: dict[str, str]
     signature: str
+    site: str = ""      # the site this seal is for ("": not named; a pin with #site then refuses it)
 
     def payload(self) -> bytes:
-        return seal_payload(self.by, self.at, self.files)
+        return seal_payload(self.by, self.at, self.files, self.site)
 
 
-def seal_payload(by: str, at: str, files: dict[str, str]) -> bytes:
-    return canonical_json({"kind": SEAL_KIND, "by": by, "at": at, "files": dict(sorted(files.items()))})
+def seal_payload(by: str, at: str, files: dict[str, str], site: str = "") -> bytes:
+    return canonical_json({"kind": SEAL_KIND, "by": by, "at": at, "site": site, "files": dict(sorted(files.items()))})
 
 
 def read_seal(path: Path, display: str) -> Seal:
@@ -57,7 +58,8 @@ def read_seal(path: Path, display: str) -> Seal:
             and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())):
         raise GateError(Msg("封签文件格式不对（需要 by、at、files、signature）", "the seal is malformed (by, at, files and "
                             "signature are required)"), display, hint=RESEAL_HINT)
-    return Seal(fields["by"], fields["at"], dict(files), fields["signature"])
+    site = fields.get("site", "")
+    return Seal(fields["by"], fields["at"], dict(files), fields["signature"], site if isinstance(site, str) else "")
 
 
 def parse_seal_time(value: str, display: str) -> dt.datetime:
@@ -74,19 +76,25 @@ def parse_seal_time(value: str, display: str) -> dt.datetime:
 
 def seal_text(seal: Seal) -> str:
     lines = ["# 站点配置封签 (govgate seal): written by `govgate seal`, never edited by hand",
-             f"by: {seal.by}", f"at: '{seal.at}'", "files:"]
+             f"by: {seal.by}", f"at: '{seal.at}'"] + ([f"site: {canonical_json(seal.site).decode()}"] if seal.site
+                                                       else []) + ["files:"]
     lines += [f"  {canonical_json(path).decode()}: {digest}" for path, digest in sorted(seal.files.items())]
     lines.append("signature: |")
     lines += ["  " + line for line in seal.signature.strip().splitlines()]
     return "\n".join(lines) + "\n"
 
 
-def seal_problems(seal: Seal, signer: str, pinned: bool, roster: Roster, manifest: dict[str, str]) -> list[Msg]:
+def seal_problems(seal: Seal, signer: str, pinned: bool, roster: Roster, manifest: dict[str, str],
+                  site: str = "") -> list[Msg]:
     """Why this seal does not vouch for the checked-out configuration (empty: it does).
 
-    ``signer``: the roster-normalised key that made the signature; ``pinned``: it is the pinned root key.
+    ``signer``: the roster-normalised key that made the signature; ``pinned``: it is the pinned root key;
+    ``site``: the site the pin names (its seals must name it too).
     """
     problems = []
+    if site and seal.site != site:
+        problems.append(Msg(f"封签是为站点“{seal.site or '（未注明）'}”做的，不是“{site}”",
+                            f"the seal was made for site '{seal.site or '(not named)'}', not '{site}'"))
     if not pinned:
         problems.append(Msg("封签不是由固定信任根的管理员密钥签署的", "the seal is not signed by the pinned admin key"))
     person = roster.person(seal.by)
