@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from html.parser import HTMLParser
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
 
 # element → attributes that make the browser load, run or go to a URL on its own
 _ACTIVE = {
@@ -33,6 +34,9 @@ _REFRESH_RE = re.compile(r"(?is)^[\t\n\f\r ]*[0-9.]+[\t\n\f\r ]*[;,]?[\t\n\f\r ]
 _XML_STYLESHEET_RE = re.compile(r"""(?is)^xml-stylesheet\b.*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # URL schemes whose "scheme:host" and "scheme:///host" a browser reads as that host (WHATWG "special" schemes)
 _SPECIAL_SCHEMES = ("http", "https", "ws", "wss", "ftp")
+_ELEMENTS = frozenset({*_ACTIVE, "meta", "iframe"})
+_PI_RE = re.compile(r"<\?(xml-stylesheet\b[^>]*?)\?>", re.IGNORECASE)
+_NOSCRIPT_RE = re.compile(r"<(/?)noscript\b", re.IGNORECASE)    # as raw text, like a browser that runs scripts
 _STRIP = "".join(chr(c) for c in range(0x21)) + "\x7f"
 
 
@@ -76,55 +80,35 @@ def _scheme(url: str) -> str:
     return match.group(1).lower() if match else ""
 
 
-class _Finder(HTMLParser):
-    def __init__(self, allowed: Callable[[str], bool]):
-        super().__init__(convert_charrefs=True)
-        self.allowed = allowed
-        self.found: list[ActiveReference] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values: dict[str, str] = {}
-        for name, value in attrs:      # a browser keeps the first of two equal attributes
-            values.setdefault(name.lower(), value or "")
-        line, column = self.getpos()
-        urls: list[str] = []
-        if tag == "iframe" and "srcdoc" in values:    # a document in an attribute: what it loads, the page loads
-            inner = _Finder(self.allowed)
-            inner.feed(values["srcdoc"])
-            inner.close()
-            self.found.extend(ActiveReference(line, column + 1, f"iframe srcdoc <{r.element}>", r.url, r.reason)
-                              for r in inner.found)
-        if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
-            match = _REFRESH_RE.match(values.get("content", ""))
-            target = _unquote(match.group(1)) if match else ""
-            if target.strip():   # without a URL it only reloads the page itself
-                urls.append(target)
-        elif tag == "link":
-            rels = set(values.get("rel", "").lower().split())
-            if rels & _LOADING_RELS:
-                urls.append(values.get("href", ""))
-        else:
-            urls.extend(values[a] for a in _ACTIVE.get(tag, ()) if a in values)
-        for raw in urls:
-            url = browser_url(raw)
-            if _scheme(url) in ("javascript", "vbscript", "data") and tag != "link" or _scheme(url) == "javascript":
-                self.found.append(ActiveReference(line, column + 1, tag, url, "script-scheme"))
-                continue
-            host = url_host(url)
-            if host is not None and not self.allowed(host):
-                self.found.append(ActiveReference(line, column + 1, tag, url, "external"))
-
-    handle_startendtag = handle_starttag
-
-    def handle_pi(self, data: str) -> None:
-        """``<?xml-stylesheet href=…?>`` in an SVG or XML file loads a stylesheet."""
-        match = _XML_STYLESHEET_RE.match(data)
-        if match:
-            url = browser_url(match.group(1) or match.group(2) or "")
-            host = url_host(url)
-            if host is not None and not self.allowed(host):
-                line, column = self.getpos()
-                self.found.append(ActiveReference(line, column + 1, "?xml-stylesheet", url, "external"))
+def element_references(tag: str, values: dict[str, str], line: int, column: int,
+                       allowed: Callable[[str], bool]) -> list[ActiveReference]:
+    """What one element loads, runs or redirects to that is not allowed (``values``: its attributes, the
+    first of equal names kept, entities decoded)."""
+    found: list[ActiveReference] = []
+    urls: list[str] = []
+    if tag == "iframe" and "srcdoc" in values:    # a document in an attribute: what it loads, the page loads
+        found.extend(ActiveReference(line, column, f"iframe srcdoc <{r.element}>", r.url, r.reason)
+                     for r in active_references(values["srcdoc"], allowed))
+    if tag == "meta" and values.get("http-equiv", "").strip().lower() == "refresh":
+        match = _REFRESH_RE.match(values.get("content", ""))
+        target = _unquote(match.group(1)) if match else ""
+        if target.strip():   # without a URL it only reloads the page itself
+            urls.append(target)
+    elif tag == "link":
+        rels = set(values.get("rel", "").lower().split())
+        if rels & _LOADING_RELS:
+            urls.append(values.get("href", ""))
+    else:
+        urls.extend(values[a] for a in _ACTIVE.get(tag, ()) if a in values)
+    for raw in urls:
+        url = browser_url(raw)
+        if _scheme(url) in ("javascript", "vbscript", "data") and tag != "link" or _scheme(url) == "javascript":
+            found.append(ActiveReference(line, column, tag, url, "script-scheme"))
+            continue
+        host = url_host(url)
+        if host is not None and not allowed(host):
+            found.append(ActiveReference(line, column, tag, url, "external"))
+    return found
 
 
 def _unquote(value: str) -> str:
@@ -137,8 +121,38 @@ def _unquote(value: str) -> str:
 
 
 def active_references(html: str, allowed: Callable[[str], bool]) -> Iterator[ActiveReference]:
-    """Every reference in ``html`` that loads, runs or redirects to somewhere not allowed."""
-    finder = _Finder(allowed)
-    finder.feed(html)
-    finder.close()
-    yield from finder.found
+    """Every reference in ``html`` that loads, runs or redirects to somewhere not allowed.
+
+    Read as a browser reads it: the HTML5 tree (Lexbor through selectolax: comments, foreign content and
+    attribute rules as the standard says; html.parser differs from browsers on several), and again with
+    ``<noscript>`` as raw text when there is one (a browser that runs scripts reads it so); XML
+    processing instructions (``<?xml-stylesheet?>`` in SVG) from the text.
+    """
+    found: list[ActiveReference] = []
+    seen: set[tuple[str, str]] = set()
+    variants = [html]
+    if _NOSCRIPT_RE.search(html):
+        variants.append(_NOSCRIPT_RE.sub(r"<\1xmp", html))
+    for variant in variants:
+        for node in LexborHTMLParser(variant).root.traverse(include_text=False):
+            tag = (node.tag or "").lower()
+            if tag not in _ELEMENTS:
+                continue
+            values = {name.lower(): value or "" for name, value in node.attributes.items()}
+            for ref in element_references(tag, values, 0, 0, allowed):
+                if (ref.element, ref.url) not in seen:
+                    seen.add((ref.element, ref.url))
+                    found.append(replace(ref, line=_line_of(html, ref.url)))
+    for match in _PI_RE.finditer(html):
+        pi = _XML_STYLESHEET_RE.match(match.group(1))
+        url = browser_url(pi.group(1) or pi.group(2) or "") if pi else ""
+        host = url_host(url) if url else None
+        if host is not None and not allowed(host):
+            found.append(ActiveReference(html.count("\n", 0, match.start()) + 1, 0, "?xml-stylesheet", url, "external"))
+    yield from found
+
+
+def _line_of(html: str, url: str) -> int:
+    """The line a reference found in the HTML5 tree comes from (its URL's first appearance; 0: not literal)."""
+    at = html.find(url)
+    return html.count("\n", 0, at) + 1 if at >= 0 else 0

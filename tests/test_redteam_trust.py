@@ -32,7 +32,7 @@ FIXED_EVASIONS = {
     # an SVG script loads through href / xlink:href, not src
     "svg-script-href": f'<svg><script href="https://{EVIL_HOST}/x.js"></script></svg>',
 }
-# parser differentials: html.parser (Python 3.11) sees text where a browser sees a tag; needs an HTML5 parser
+# parser differentials: html.parser (Python 3.11) sees text where a browser sees a tag; the HTML5 tree (Lexbor) does not
 PARSER_EVASIONS = {
     "svg-style-breakout": f'<svg><style><meta http-equiv="refresh" content="0;url=https://{EVIL_HOST}/"></style></svg>',
     "abrupt-comment": f'<!--><script src="https://{EVIL_HOST}/x.js"></script>-->',
@@ -55,10 +55,8 @@ def test_active_content_evasion_blocks_the_build(tmp_path: Path, name: str) -> N
     assert published(site) == []
 
 
-@pytest.mark.xfail(strict=True, reason="red team: activecontent.py parses with html.parser, which reads these "
-                   "unlike a browser (HTML5 tokenizer/tree-builder differentials); needs a spec parser")
 @pytest.mark.parametrize("name", list(PARSER_EVASIONS))
-def test_active_content_parser_evasion_is_published(tmp_path: Path, name: str) -> None:
+def test_active_content_parser_evasion_blocks_the_build(tmp_path: Path, name: str) -> None:
     site, result = build_with_body(tmp_path / "s", PARSER_EVASIONS[name])
     page = site.site_dir / "a" / "index.html"
     assert result.returncode != 0, f"published, {EVIL_HOST} in a/index.html: {EVIL_HOST in page.read_text()}"
