@@ -126,7 +126,8 @@ def _active(display: str, text: str, allowed_host: Callable[[str], bool]) -> lis
     return out
 
 
-_SVG_SCRIPT_RE = re.compile(r"<\s*script\b|<\s*foreignobject\b|\son[a-z]+\s*=|javascript\s*:|<\s*handler\b",
+# element names with any namespace prefix: <s:script> is an SVG script when s names the SVG namespace
+_SVG_SCRIPT_RE = re.compile(r"<\s*(?:[\w.-]+:)?(?:script|foreignobject|handler)\b|\son[a-z]+\s*=|javascript\s*:",
                             re.IGNORECASE)
 # Charsets a browser may pick that the rules do not read (the rules decode UTF-8, then GB18030).
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]*charset\s*=\s*["']?\s*([a-z0-9_:.-]+)""", re.IGNORECASE)
@@ -151,7 +152,9 @@ def encoding_problem(data: bytes) -> Msg | None:
 
 def _svg_scripts(display: str, text: str) -> list[Finding]:
     """An image runs no code: scripts and event handlers in an SVG run on the site's origin when opened."""
-    match = _SVG_SCRIPT_RE.search(html_unescape(text))
+    text = html_unescape(text)
+    # a URL loses its tabs and newlines before a browser reads the scheme: java&#9;script: is javascript:
+    match = _SVG_SCRIPT_RE.search(text) or _SVG_SCRIPT_RE.search(re.sub(r"[\t\n\r]", "", text))
     if match is None:
         return []
     return [Finding(display, 0, 0, "link.active_content", "link", Severity.BLOCK, Msg(

@@ -127,11 +127,24 @@ def test_blog_authors_file_publishes_unreviewed_text(tmp_path: Path) -> None:
     assert result.returncode != 0 or "ZZQX未审文字" not in site.site_text()
 
 
-def test_svg_attachment_with_inline_script_is_published(tmp_path: Path) -> None:
+SVG_SCRIPTS = {
+    "inline": '<svg xmlns="http://www.w3.org/2000/svg" '
+              f'onload="location.href=\'https://{EVIL_HOST}/\'"><script>document.title="x"</script>'
+              '<text x="0" y="15">统计图</text></svg>',
+    # XML namespaces: <s:script> is an SVG script when s names the SVG namespace (Chromium runs it: --dump-dom)
+    "namespace-prefix": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:s="http://www.w3.org/2000/svg">'
+                        '<s:script>location.href=atob("aHR0cHM6Ly9ldmlsLmV4YW1wbGUuY29tLw==")</s:script>'
+                        '<text x="0" y="15">统计图</text></svg>',
+    # a tab inside the scheme: the browser drops it, the link runs script on the site's origin when clicked
+    "tab-in-javascript-url": '<svg xmlns="http://www.w3.org/2000/svg"><a href="java&#x9;script:alert(document.domain)">'
+                             '<text x="0" y="15">统计图</text></a></svg>',
+}
+
+
+@pytest.mark.parametrize("name", list(SVG_SCRIPTS))
+def test_svg_attachment_with_inline_script_is_refused(tmp_path: Path, name: str) -> None:
     site = approved_site(tmp_path / "s")
-    site.write("content/img/chart.svg", '<svg xmlns="http://www.w3.org/2000/svg" '
-               f'onload="location.href=\'https://{EVIL_HOST}/\'"><script>document.title="x"</script>'
-               '<text x="0" y="15">统计图</text></svg>')
+    site.write("content/img/chart.svg", SVG_SCRIPTS[name])
     site.page("a.md", "# 统计\n\n![统计图](img/chart.svg)\n")
     site.approve("a.md")
     result = site.gate_build()
