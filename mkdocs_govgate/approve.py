@@ -178,7 +178,7 @@ def run(action: str, path: str, stage: str, opinion: str | None, lang: str, cwd:
 
 
 def _run(action: str, path: str, stage_id: str, opinion: str | None, cwd: Path) -> Msg:
-    from .engines import build_rules  # noqa: PLC0415 - the content rules are heavy; only approve needs them
+    from .engines import build_rules, verify_sealed  # noqa: PLC0415 - the content rules are heavy; only approve needs them
     from .gate import Gate  # noqa: PLC0415
     from .site import load_trust  # noqa: PLC0415
     from .sitefinder import site_from_mkdocs  # noqa: PLC0415
@@ -189,6 +189,7 @@ def _run(action: str, path: str, stage_id: str, opinion: str | None, cwd: Path) 
     target = locate(site, path, cwd)
     opinion = (opinion or {"approve": "同意发布", "revise": "请修改后重新报审", "reject": "不同意发布"}[action]).strip()
     trust = load_trust(site)
+    verify_sealed(site, trust)      # the policy, roster and rules a reviewer acts on are the admins', or refuse
     gate = Gate(site, rules=build_rules(site, trust), trust=trust)   # evidence is the build's job, not approve's
     key = signing_key(target.repo_root)
     person = signer_person(gate.trust.roster, key)

@@ -22,16 +22,34 @@ def build_rules(config: SiteConfig, trust: Trust) -> RuleEngine:
     return RuleEngine.load(config.rules_dir if config.rules_dir.is_dir() else None, options)
 
 
+def _verifier(config: SiteConfig, trust: Trust):  # noqa: ANN202 - CachedHistoryEvidence | InlineEvidence
+    return build_verifier(trust.policy.evidence, config.docs_dir, config.policy_path, config.reviewers_path,
+                          trust.roster, trust_root=TrustRoot.parse(config.trust_root) if config.trust_root else None,
+                          cache_dir=config.caches, config_path=config.settings.config_files[0]
+                          if config.settings else "mkdocs.yml")
+
+
+def _prove_sealed(config: SiteConfig, trust: Trust, verifier) -> None:  # noqa: ANN001
+    history = verifier.verify_configuration if isinstance(verifier, CachedHistoryEvidence) else None
+    verify_configuration(config, trust, history)
+
+
+def verify_sealed(config: SiteConfig, trust: Trust) -> None:
+    """Prove the site configuration sealed, for a command that verifies no sign-off (``approve``): the policy,
+    roster and rules it acts on are then the ones admins made effective."""
+    verifier = _verifier(config, trust)
+    try:
+        _prove_sealed(config, trust, verifier)
+    finally:
+        verifier.close()
+
+
 def build_evidence(config: SiteConfig, trust: Trust, *, verify_config: bool = True) -> Evidence:
-    """The sign-off verifier; with ``verify_config`` (every authority: build, check, server, approve) it
-    first proves the site configuration sealed (configtrust.py), or raises."""
-    verifier = build_verifier(trust.policy.evidence, config.docs_dir, config.policy_path, config.reviewers_path,
-                              trust.roster, trust_root=TrustRoot.parse(config.trust_root) if config.trust_root else None,
-                              cache_dir=config.caches, config_path=config.settings.config_files[0]
-                              if config.settings else "mkdocs.yml")
+    """The sign-off verifier; with ``verify_config`` (every authority: build, check, server) it first proves
+    the site configuration sealed (configtrust.py), or raises."""
+    verifier = _verifier(config, trust)
     if verify_config:
-        history = verifier.verify_configuration if isinstance(verifier, CachedHistoryEvidence) else None
-        verify_configuration(config, trust, history)
+        _prove_sealed(config, trust, verifier)
     # sign-offs a retraction took down never count again, in either mode (evidence/retraction.py)
     cache = config.caches if trust.policy.evidence == "history" else None   # inline mode writes no cache
     # read (all of history, on a fresh clone) only when a sign-off is judged: an editor's hook run seldom needs it

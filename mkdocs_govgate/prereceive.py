@@ -186,7 +186,8 @@ def judge_tree(tree: Path, settings: ServerSettings) -> tuple[list[Finding], int
                                  "the server admin sets: git config govgate.trustRoot <commit>:<admin key fingerprint>"))
     # One reading of the configuration (safe: nothing runs) and one judge, as the build: a refused
     # setting (hooks, the gate switched off, unknown plugins …) refuses the push.
-    _, mk = read_site_settings(tree / "mkdocs.yml")
+    config_file = next((tree / n for n in ("mkdocs.yml", "mkdocs.yaml") if (tree / n).is_file()), tree / "mkdocs.yml")
+    _, mk = read_site_settings(config_file)
     site = site_from_settings(tree, mk, settings.lang)
     if settings.docs_dir:
         site.docs_dir = tree / settings.docs_dir

@@ -14,7 +14,8 @@ ALLOWED_PLUGINS = frozenset({"search", GATE_PLUGIN})
 # refused even when an admin lists them.
 REFUSED_PLUGINS = frozenset({"projects", "macros", "include-markdown", "include_markdown", "mkdocs-simple-hooks",
                              "simple-hooks", "meta", "gen-files", "monorepo", "multirepo", "techdocs-core",
-                             "exec", "markdown-exec", "mkdocstrings", "redirects"})
+                             "exec", "markdown-exec", "mkdocstrings", "redirects",
+                             "group"})     # material's group nests plugins the judge would not see
 # Markdown extensions that only change how the approved text is rendered.
 ALLOWED_EXTENSIONS = frozenset({
     "abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes", "legacy_attrs", "legacy_em",

@@ -6,9 +6,10 @@ import posixpath
 
 from .settings import SiteSettings
 
-# CI pipelines build and deploy the site; the pre-commit configuration runs code on editors' and
+# CI pipelines build and deploy the site (GitLab's include: local files live in .gitlab/ by convention);
+# CODEOWNERS decides who must review on a forge; the pre-commit configuration runs code on editors' and
 # reviewers' machines; .gitattributes changes how git writes files into the checkout.
-FIXED_SEALED = (".github", ".gitlab-ci.yml", ".pre-commit-config.yaml", ".gitattributes")
+FIXED_SEALED = (".github", ".gitlab-ci.yml", ".gitlab", "CODEOWNERS", ".pre-commit-config.yaml", ".gitattributes")
 SEAL_FILE = "seal.yml"      # inside the trust store folder: the admin's seal (inline mode)
 
 

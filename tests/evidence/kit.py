@@ -151,6 +151,8 @@ class Repo:
             if key.format == "openpgp":
                 self.write(f"signoffs/keys/{key.signing}.asc", key.armored)
         self.root_commit = self.commit("信任库初始化", signer="root1")
+        # what every reviewer does once after a clone: pin the trust root outside the repository
+        self.git("config", "govgate.trustRoot", f"{self.root_commit}:{self.keys['root1'].fingerprint}")
         self.write("content/a.md", PAGE.format(classification=classification, extra=""))
         self.commit("新稿件", signer=None)
 

@@ -295,6 +295,7 @@ def test_trust_root_from_environment(repo, monkeypatch):
     monkeypatch.setenv("GOVGATE_TRUST_ROOT", f"{repo.root_commit}:{repo.keys['root1'].fingerprint}")
     assert TrustRoot.from_outside(repo.root) == TrustRoot(repo.root_commit, repo.keys["root1"].fingerprint)
     monkeypatch.delenv("GOVGATE_TRUST_ROOT")
+    repo.git("config", "--unset", "govgate.trustRoot")       # the clone's own pin, as a reviewer sets it
     with pytest.raises(GateError, match="no trust root"):
         TrustRoot.from_outside(repo.root)
 

@@ -52,6 +52,7 @@ def test_missing_trust_root_fails_closed(repo):
     env = prepare(repo)
     approve_all(repo)
     env.pop("GOVGATE_TRUST_ROOT")
+    repo.git("config", "--unset", "govgate.trustRoot")
     result = build(repo, env)
     assert result.returncode != 0 and "GOVGATE_TRUST_ROOT" in result.stderr + result.stdout
 

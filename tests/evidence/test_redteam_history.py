@@ -70,7 +70,9 @@ def test_approve_does_not_run_an_editors_pre_commit_configuration(repo, tmp_path
     assert not marker.exists()
     # the reviewer's clone has pre-commit enabled, as the README asks
     subprocess.run([str(pre_commit), "install"], cwd=repo.root, check=True, capture_output=True)
-    assert repo.approve("content/a.md", "first", "chief1") == 0
+    # approve first proves the configuration sealed (it is not: refused), and its commit runs no hooks anyway
+    with pytest.raises(GateError, match="pre-commit-config"):
+        repo.approve("content/a.md", "first", "chief1")
     assert not marker.exists(), "the editor's code ran during the reviewer's approval"
 
 

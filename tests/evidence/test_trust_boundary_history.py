@@ -89,3 +89,14 @@ def test_an_ignored_file_in_the_theme_folder_is_refused(repo) -> None:
     repo.write("overrides/extra.html", "<p>未经审核</p>")
     result = govgate(repo, "check")
     assert result.returncode == 2 and "overrides/extra.html" in result.stderr
+
+
+def test_a_reviewer_never_approves_under_rules_an_editor_weakened(repo) -> None:
+    """An editor's unsigned overrides.yml switches the secret rules off so that `approve` would pass a marked
+    page: approve refuses to act on a configuration no admin made effective."""
+    repo.write("signoffs/rules/overrides.yml", "rules:\n  secret.marking: {disable: true}\n")
+    repo.write("content/a.md", repo.read("content/a.md").replace("请做好安全生产工作。", "本件为绝密★5年文件。"))
+    repo.commit("编辑关掉涉密检查", signer=None)
+    with pytest.raises(GateError, match="overrides.yml|signoffs"):
+        repo.approve("content/a.md", "first", "chief1")
+    assert "signoffs:" not in repo.read("content/a.md")
