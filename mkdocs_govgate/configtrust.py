@@ -9,12 +9,11 @@ Either way a cache folder committed to the repository is refused: caches live ou
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
-from .cachefile import LEGACY_CACHE_DIR, save_json
+from .cachefile import LEGACY_CACHE_DIR, load_json, save_json
 from .errors import GateError
 from .evidence.gitobjects import run_git
 from .evidence.inline import INLINE_NAMESPACE
@@ -81,10 +80,8 @@ def _refuse_rollback(seal: Seal, display: str, caches: Path, pin_key: str) -> No
     already built with (remembered in its cache, outside the repository)."""
     at = parse_seal_time(seal.at, display)
     memory = caches / "seal-floor.json"
-    try:
-        known = json.loads(memory.read_text(encoding="utf-8")).get(pin_key)
-    except (OSError, ValueError, AttributeError):
-        known = None
+    remembered = load_json(memory)
+    known = remembered.get(pin_key) if isinstance(remembered, dict) else None
     floors = [parse_seal_time(value, SEAL_FLOOR_ENV) for value in (os.environ.get(SEAL_FLOOR_ENV, "").strip(), known)
               if isinstance(value, str) and value]
     newest = max(floors, default=None)

@@ -17,12 +17,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from .cachefile import save_json
+from .cachefile import load_json, save_json
 from .findings import Finding, Severity
 from .i18n import Msg
 
@@ -81,10 +80,7 @@ class ScanCache:
     def _load(self) -> None:
         if self.path is None:
             return
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError):
-            return
+        data = load_json(self.path)
         if _well_formed(data) and data["key"] == self.key:
             self.results = data["results"]
             self.clean = set(data["clean"])

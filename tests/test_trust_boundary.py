@@ -302,3 +302,23 @@ def test_copy_of_an_approved_page_at_another_path_is_not_approved(tmp_path: Path
     result = site.gate_build()
     assert result.returncode == 0, result.stderr
     assert "a/index.html" in published(site) and "copy/index.html" not in published(site)
+
+
+def test_cache_files_carry_an_hmac_when_ci_holds_a_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a shared runner other jobs can write the cache folder: with GOVGATE_CACHE_KEY (a protected CI secret)
+    a file without the right HMAC is ignored (and rebuilt), never trusted."""
+    from mkdocs_govgate.cachefile import load_json, save_json  # noqa: PLC0415
+
+    path = tmp_path / "evidence.json"
+    monkeypatch.setenv("GOVGATE_CACHE_KEY", "protected-secret")
+    save_json(path, {"pages": {"a.md": []}})
+    assert load_json(path) == {"pages": {"a.md": []}}
+    planted = path.read_text(encoding="utf-8").replace('[]', '["ok"]')
+    path.write_text(planted, encoding="utf-8")
+    assert load_json(path) is None                                   # changed without the key
+    path.write_text('{"pages": {"a.md": []}}', encoding="utf-8")
+    assert load_json(path) is None                                   # plain JSON planted by another job
+    monkeypatch.setenv("GOVGATE_CACHE_KEY", "another-secret")
+    save_json(path, {"pages": {}})
+    monkeypatch.setenv("GOVGATE_CACHE_KEY", "protected-secret")
+    assert load_json(path) is None                                   # made with another key

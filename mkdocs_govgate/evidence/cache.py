@@ -12,10 +12,9 @@ as trustworthy as the checkout itself: in CI do not restore it from untrusted br
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
-from ..cachefile import save_json
+from ..cachefile import load_json, save_json
 from ..i18n import Msg
 
 CACHE_FILE = "evidence.json"
@@ -43,10 +42,7 @@ class ResultCache:
         if self._loaded:
             return
         self._loaded = True
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError):
-            return
+        data = load_json(self.path)
         if not _well_formed(data):
             return
         if data["key"] == self.key:

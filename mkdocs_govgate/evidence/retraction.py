@@ -33,7 +33,6 @@ anyway; inline mode sees what the checkout holds).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -41,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from ..approval import Evidence, Stale
-from ..cachefile import save_json
+from ..cachefile import load_json, save_json
 from ..digest import canonical_json
 from ..errors import GateError
 from ..findings import Finding, Severity
@@ -212,8 +211,8 @@ class _LedgerCache:
 
     def load(self, root: Path, head: str) -> tuple[str, list[Retraction]] | None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            assert data["version"] == self.VERSION and isinstance(data["head"], str)
+            data = load_json(self.path)
+            assert isinstance(data, dict) and data["version"] == self.VERSION and isinstance(data["head"], str)
             retractions = [Retraction(*(str(x) for x in item)) for item in data["retractions"]]
             assert all(len(item) == 5 for item in data["retractions"])
         except (OSError, ValueError, KeyError, TypeError, AssertionError):
