@@ -322,3 +322,43 @@ def test_cache_files_carry_an_hmac_when_ci_holds_a_key(tmp_path: Path, monkeypat
     save_json(path, {"pages": {}})
     monkeypatch.setenv("GOVGATE_CACHE_KEY", "protected-secret")
     assert load_json(path) is None                                   # made with another key
+
+
+# -- previews: `govgate serve` judges first and keeps MkDocs from running repository code ----------------
+
+def test_govgate_serve_refuses_hooks_and_runs_none(site: Site, tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    site.write("evil.py", EVIL.format(marker=str(marker)))
+    site.extra_config = "hooks:\n  - evil.py\n"
+    site.write_config()
+    result = site.run(str(BIN / "govgate"), "serve", "-a", "127.0.0.1:0")
+    assert result.returncode == 2 and "hooks" in result.stderr
+    assert not marker.exists()
+
+
+def test_govgate_serve_shows_drafts_with_their_banner(tmp_path: Path) -> None:
+    import socket  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import time  # noqa: PLC0415
+    import urllib.request  # noqa: PLC0415
+
+    site = approved_site(tmp_path / "s", on_unapproved="exclude")
+    site.page("draft.md", "# 草稿\n\n待审的正文。\n")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([str(BIN / "govgate"), "serve", "-a", f"127.0.0.1:{port}"], cwd=site.root,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/draft/", timeout=2).read().decode()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "govgate serve did not start"
+                time.sleep(0.2)
+        assert "待审的正文" in page and "初审初校" in page      # the draft, with the banner of what it still needs
+    finally:
+        process.kill()
+        process.communicate(timeout=10)

@@ -61,7 +61,7 @@ def _build(args: argparse.Namespace, lang: str) -> int:
     repo_root, settings = read_site_settings(config_file)
     build_gate(site_from_settings(repo_root, settings, lang)).close()   # sealed, or GateError (exit 2)
     payload = configuration_json(settings.data, settings.config_files[0])
-    _log_to_stderr(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
+    log_to_stderr(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
     from mkdocs.commands.build import build  # noqa: PLC0415 - MkDocs only for this command
     from mkdocs.config import load_config  # noqa: PLC0415
     from mkdocs.exceptions import Abort, BuildError, ConfigurationError, PluginError  # noqa: PLC0415
@@ -84,7 +84,7 @@ def _build(args: argparse.Namespace, lang: str) -> int:
     return EXIT_OK
 
 
-def _log_to_stderr(level: int) -> None:
+def log_to_stderr(level: int) -> None:
     logger = logging.getLogger("mkdocs")
     if not logger.handlers:
         handler = logging.StreamHandler(sys.stderr)

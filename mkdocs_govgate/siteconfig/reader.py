@@ -41,6 +41,11 @@ _StrictSafeLoader.add_multi_constructor("!", _refuse_tag)
 _StrictSafeLoader.add_multi_constructor("tag:", _refuse_tag)
 
 
+def strict_loader() -> type[yaml.SafeLoader]:
+    """The loader class itself, for a process that must make MkDocs read its configuration this way too."""
+    return _StrictSafeLoader
+
+
 @dataclass(frozen=True)
 class RawConfig:
     """The merged configuration and the files it was read from (the file first, then what it inherits)."""
