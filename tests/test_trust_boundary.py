@@ -362,3 +362,23 @@ def test_govgate_serve_shows_drafts_with_their_banner(tmp_path: Path) -> None:
     finally:
         process.kill()
         process.communicate(timeout=10)
+
+
+@pytest.mark.parametrize("extra", ["hooks:\n  - evil.py\n", "extra:\n  x: !!python/object/apply:os.system [\"touch {marker}\"]\n"])
+def test_a_configuration_reloaded_while_serving_runs_no_code(site: Site, tmp_path: Path, extra: str) -> None:
+    """What `govgate serve` does to MkDocs in its own process: a mkdocs.yml changed after the server started
+    (a `git pull` meanwhile) is read by the strict safe reader, and hooks are refused, on every reload."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    marker = tmp_path / "marker"
+    site.write("evil.py", EVIL.format(marker=str(marker)))
+    site.extra_config = extra.format(marker=marker)
+    site.write_config()
+    script = ("from mkdocs_govgate.commands.serve import harden_mkdocs\nharden_mkdocs()\n"
+              "from mkdocs.config import load_config\nimport sys\n"
+              "try:\n    load_config('mkdocs.yml')\nexcept BaseException as exc:\n    print(type(exc).__name__)\n"
+              "    sys.exit(3)\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=site.root, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert not marker.exists(), "repository code ran while the configuration was reloaded"
