@@ -9,7 +9,7 @@ figure the median of ``--runs`` runs (default 3) with min and max printed beside
   sign-off verified, everything scanned), warm (nothing changed) and after one new commit on a site
   whose caches CI kept (what CI sees after every merge): wall time and CPU time of the whole process
   tree, as ratios against the build without the gate, and the peak of the tree's summed memory
-  (forked workers and background checkers included, sampled with psutil);
+  (forked workers and background checkers included, PSS sampled with psutil);
 * the gate's own CPU per 1,000 pages (its event handlers, ``GOVGATE_PROFILE``) at M and at N pages
   (their ratio shows whether it stays flat);
 * ``govgate check`` cold, warm and after one new commit; ``govgate status`` warm;
@@ -42,8 +42,9 @@ BIN = Path(sys.executable).parent
 SUMMARY_FIELDS = ("pages", "build_cold", "build_cold_cpu", "build_incr_cpu", "check_incr_s", "gate_cpu_s_per_1000",
                   "hook_s", "status_s", "check_s", "mem_tree")
 # Runs one command and reports its wall time, the CPU time of its whole process tree (every descendant is
-# waited for, so RUSAGE_CHILDREN counts forked workers too) and the peak of the tree's summed resident
-# memory, sampled every 20 ms with psutil (ru_maxrss would be the largest single process only).
+# waited for, so RUSAGE_CHILDREN counts forked workers too) and the peak of the tree's summed proportional
+# set size (PSS: a page shared by forked workers counts once in all, where summed RSS would count it in
+# each), sampled every 50 ms with psutil (ru_maxrss would be the largest single process only).
 _MEASURE = """
 import json, resource, subprocess, sys, threading, time
 import psutil
@@ -58,13 +59,13 @@ def sample():
             total = 0
             for p in tree:
                 try:
-                    total += p.memory_info().rss
-                except psutil.Error:
+                    total += p.memory_full_info().pss
+                except (psutil.Error, AttributeError):
                     pass
             peak[0] = max(peak[0], total)
         except psutil.Error:
             pass
-        time.sleep(0.02)
+        time.sleep(0.05)
 sampler = threading.Thread(target=sample, daemon=True)
 sampler.start()
 stderr = proc.stderr.read()
@@ -81,10 +82,10 @@ json.dump({"wall": wall, "cpu": use.ru_utime + use.ru_stime, "rss_mb": peak[0] /
 class Run:
     wall: float
     cpu: float
-    rss_mb: float        # peak of the whole process tree's resident memory
+    rss_mb: float        # peak of the whole process tree's memory (PSS)
 
     def __str__(self) -> str:
-        return f"{self.wall:8.2f} s wall {self.cpu:8.2f} s CPU {self.rss_mb:7.0f} MB (tree)"
+        return f"{self.wall:8.2f} s wall {self.cpu:8.2f} s CPU {self.rss_mb:7.0f} MB (tree PSS)"
 
 
 @dataclass
