@@ -11,6 +11,7 @@ the sealed ``custom_dir``, the search index) run through the content rules, and 
 from __future__ import annotations
 
 import enum
+import json
 import os
 import re
 import shutil
@@ -107,13 +108,30 @@ class OutputInventory:
                             "另存为 UTF-8 后重新送审", "save it as UTF-8 and have it reviewed again")))
                         continue
                 text = data.decode("utf-8", errors="replace")
-                if origin in (Origin.SEALED_THEME, Origin.GENERATED) or suffix == ".svg" and origin is Origin.ATTACHMENT:
+                if rel.endswith("search_index.json") and origin is Origin.GENERATED:
+                    findings.extend(_scan_search_index(display, text, scan))
+                elif origin in (Origin.SEALED_THEME, Origin.GENERATED) or suffix == ".svg" and origin is Origin.ATTACHMENT:
                     findings.extend(scan(display, text))    # an image's text: nobody else reads it
                 if suffix in ACTIVE_TYPES:
                     findings.extend(_active(display, text, allowed_host))
                 if suffix == ".svg" and origin is not Origin.THEME:
                     findings.extend(_svg_scripts(display, text))
         return unknown, findings
+
+
+def _scan_search_index(display: str, text: str, scan: Scan) -> list[Finding]:
+    """The search index entry by entry (its text, unescaped; one entry per page section): what a visitor's
+    search shows.  Scanned whole, the JSON of a large site is one multi-megabyte line."""
+    try:
+        docs = json.loads(text).get("docs", [])
+    except (ValueError, AttributeError):
+        return [_finding(display, "output.unreadable", Msg("搜索索引无法读取", "the search index cannot be read"))]
+    findings: list[Finding] = []
+    for doc in docs if isinstance(docs, list) else []:
+        if isinstance(doc, dict):
+            entry = f"{doc.get('title', '')}\n{doc.get('text', '')}"
+            findings.extend(scan(f"{display}#{doc.get('location', '')}", entry))
+    return findings
 
 
 def _active(display: str, text: str, allowed_host: Callable[[str], bool]) -> list[Finding]:
