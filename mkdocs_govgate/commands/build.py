@@ -20,6 +20,7 @@ from ..cliargs import h
 from ..engines import build_gate
 from ..errors import GateError
 from ..i18n import Msg
+from ..siteconfig.settings import SiteSettings
 from ..sitefinder import find_config_file, read_site_settings, site_from_settings
 from . import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 
@@ -53,13 +54,20 @@ def _plain(value: object) -> str:
     raise TypeError(type(value).__name__)
 
 
-def _build(args: argparse.Namespace, lang: str) -> int:
-    config_file = args.config or find_config_file(Path.cwd())
+def sealed_configuration(config: Path | None, lang: str) -> tuple[Path, SiteSettings]:
+    """mkdocs.yml (``config``, else found upwards) and its settings, read safely, judged and proved sealed
+    (GateError otherwise: exit 2) before MkDocs may see it."""
+    config_file = config or find_config_file(Path.cwd())
     if config_file is None:
         raise GateError(Msg("找不到 mkdocs.yml", "no mkdocs.yml found"), str(Path.cwd()))
     config_file = Path(config_file).resolve()
     repo_root, settings = read_site_settings(config_file)
-    build_gate(site_from_settings(repo_root, settings, lang)).close()   # sealed, or GateError (exit 2)
+    build_gate(site_from_settings(repo_root, settings, lang)).close()
+    return config_file, settings
+
+
+def _build(args: argparse.Namespace, lang: str) -> int:
+    config_file, settings = sealed_configuration(args.config, lang)
     payload = configuration_json(settings.data, settings.config_files[0])
     log_to_stderr(logging.WARNING if args.quiet else logging.DEBUG if args.verbose else logging.INFO)
     from mkdocs.commands.build import build  # noqa: PLC0415 - MkDocs only for this command

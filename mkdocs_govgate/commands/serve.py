@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-from pathlib import Path
 
 from ..cliargs import h
-from ..engines import build_gate
-from ..errors import GateError
-from ..i18n import Msg
-from ..sitefinder import find_config_file, read_site_settings, site_from_settings
 from . import EXIT_ERROR, EXIT_OK
-from .build import log_to_stderr
+from .build import log_to_stderr, sealed_configuration
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -51,12 +46,7 @@ def harden_mkdocs() -> None:
 
 
 def _serve(args: argparse.Namespace, lang: str) -> int:
-    config_file = args.config or find_config_file(Path.cwd())
-    if config_file is None:
-        raise GateError(Msg("找不到 mkdocs.yml", "no mkdocs.yml found"), str(Path.cwd()))
-    config_file = Path(config_file).resolve()
-    repo_root, settings = read_site_settings(config_file)
-    build_gate(site_from_settings(repo_root, settings, lang)).close()   # sealed, or GateError (exit 2)
+    config_file, _ = sealed_configuration(args.config, lang)
     harden_mkdocs()
     log_to_stderr(logging.INFO)
     from mkdocs.commands.serve import serve  # noqa: PLC0415
