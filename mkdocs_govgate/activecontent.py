@@ -34,7 +34,7 @@ _REFRESH_RE = re.compile(r"(?is)^[\t\n\f\r ]*[0-9.]+[\t\n\f\r ]*[;,]?[\t\n\f\r ]
 _XML_STYLESHEET_RE = re.compile(r"""(?is)^xml-stylesheet\b.*?\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # URL schemes whose "scheme:host" and "scheme:///host" a browser reads as that host (WHATWG "special" schemes)
 _SPECIAL_SCHEMES = ("http", "https", "ws", "wss", "ftp")
-_ELEMENTS = frozenset({*_ACTIVE, "meta", "iframe"})
+_SELECTOR = ",".join(sorted({*_ACTIVE, "meta", "iframe"}))
 _PI_RE = re.compile(r"<\?(xml-stylesheet\b[^>]*?)\?>", re.IGNORECASE)
 _NOSCRIPT_RE = re.compile(r"<(/?)noscript\b", re.IGNORECASE)    # as raw text, like a browser that runs scripts
 _STRIP = "".join(chr(c) for c in range(0x21)) + "\x7f"
@@ -134,10 +134,8 @@ def active_references(html: str, allowed: Callable[[str], bool]) -> Iterator[Act
     if _NOSCRIPT_RE.search(html):
         variants.append(_NOSCRIPT_RE.sub(r"<\1xmp", html))
     for variant in variants:
-        for node in LexborHTMLParser(variant).root.traverse(include_text=False):
+        for node in LexborHTMLParser(variant).css(_SELECTOR):     # matched in C: pages carry a whole nav
             tag = (node.tag or "").lower()
-            if tag not in _ELEMENTS:
-                continue
             values = {name.lower(): value or "" for name, value in node.attributes.items()}
             for ref in element_references(tag, values, 0, 0, allowed):
                 if (ref.element, ref.url) not in seen:
