@@ -40,6 +40,7 @@ from .profiling import EventTimer
 from .render import render_findings, render_left_out_files, retired_line
 from .report import PageResult, Report
 from .reportfile import check_report_dir, report_written, write_report
+from .rules.waivers import apply_waivers
 from .sitefinder import read_site_settings, site_from_settings
 from .stamp import stamp_text, stamped
 from .textfile import normalise_newlines
@@ -116,6 +117,7 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         self.excluded_urls: set[str] = set()
         self.approved_markdown: dict[str, str] = {}   # page → SHA-256 of the body the gate judged
         self.inventory: OutputInventory | None = None  # where every output file comes from (inventory.py)
+        self.url_sources: dict[str, str] = {}          # a page's URL → its source (search entries' waivers)
 
     @property
     def lang(self) -> str:
@@ -431,6 +433,8 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
             else:
                 origin = Origin.THEME
             self.inventory.expect(file.dest_uri, origin)
+            if origin is Origin.PAGE:
+                self.url_sources[_normal_url(file.url)] = file.src_uri
 
     @event_priority(-100)  # after every other plugin: what is scanned must be what is written
     @_fail_closed
@@ -489,7 +493,13 @@ class GovGatePlugin(BasePlugin[GovGateConfig]):
         def scan(display: str, text: str) -> list[Finding]:
             if display.endswith((".html", ".htm", ".svg", ".xml", ".xhtml")):
                 return rules.scan_html(display, text)
-            return rules.scan_text(display, text)
+            found = rules.scan_text(display, text)
+            # a search index entry ("…search_index.json#job/#section"): its page's approved waivers hold there too
+            source = self.url_sources.get(_normal_url(display.split("#")[1])) if "#" in display else None
+            if source is None or not found:
+                return found
+            kept, _ = apply_waivers(found, self._waivers(source), rules.ruleset.waivable_secret_rules, path=display)
+            return kept
 
         unknown, findings = self.inventory.audit(scan, rules.host_allowed)
         if unknown and self.config.on_unapproved == "exclude" and not findings:
