@@ -25,9 +25,8 @@ from mkdocs_govgate.evidence import sshsig
 from mkdocs_govgate.evidence.inline import INLINE_NAMESPACE, payload_for
 from mkdocs_govgate.page import FRONT_MATTER_RE, Page
 from mkdocs_govgate.policy import Policy
-from mkdocs_govgate.siteconfig.manifest import worktree_manifest
-from mkdocs_govgate.siteconfig.seal import Seal, seal_payload, seal_text
-from mkdocs_govgate.siteconfig.sealed import SEAL_FILE, sealed_paths
+from mkdocs_govgate.siteconfig.seal import make_seal, seal_text
+from mkdocs_govgate.siteconfig.sealed import SEAL_FILE
 from mkdocs_govgate.sitefinder import read_site_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,13 +91,13 @@ def main() -> int:
 def seal_configuration() -> None:
     """What `govgate seal` does, with the demo admin's key: sign the digests of every configuration file."""
     _, settings = read_site_settings(ROOT / "mkdocs.yml")
-    files = worktree_manifest(ROOT, sealed_paths(settings), f"signoffs/{SEAL_FILE}")
     at = dt.datetime.now(TZ).replace(microsecond=0).isoformat()
     key = load_ssh_private_key((KEYS / ADMIN).read_bytes(), password=None)
     blob = sshsig.key_blob_from_line((KEYS / f"{ADMIN}.pub").read_text())
-    signature = sshsig.sign(key, blob, seal_payload(ADMIN, at, files), INLINE_NAMESPACE)
-    (ROOT / "signoffs" / SEAL_FILE).write_text(seal_text(Seal(ADMIN, at, files, signature)), encoding="utf-8")
-    print(f"sealed {len(files)} configuration files; pin: GOVGATE_TRUST_ROOT={sshsig.key_fingerprint(blob)}")
+    seal = make_seal(ROOT, settings, f"signoffs/{SEAL_FILE}", ADMIN, at, "",
+                     lambda payload: sshsig.sign(key, blob, payload, INLINE_NAMESPACE))
+    (ROOT / "signoffs" / SEAL_FILE).write_text(seal_text(seal), encoding="utf-8")
+    print(f"sealed {len(seal.files)} configuration files; pin: GOVGATE_TRUST_ROOT={sshsig.key_fingerprint(blob)}")
 
 
 if __name__ == "__main__":

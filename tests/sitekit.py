@@ -28,9 +28,8 @@ from mkdocs_govgate.evidence import sshsig
 from mkdocs_govgate.evidence.inline import INLINE_NAMESPACE, payload_for
 from mkdocs_govgate.page import Page
 from mkdocs_govgate.report import Report
-from mkdocs_govgate.siteconfig.manifest import worktree_manifest
-from mkdocs_govgate.siteconfig.seal import Seal, seal_payload, seal_text
-from mkdocs_govgate.siteconfig.sealed import SEAL_FILE, sealed_paths
+from mkdocs_govgate.siteconfig.seal import make_seal, seal_text
+from mkdocs_govgate.siteconfig.sealed import SEAL_FILE
 from mkdocs_govgate.sitefinder import read_site_settings, site_from_mkdocs
 
 BIN = Path(sys.executable).parent
@@ -306,11 +305,11 @@ def seal_configuration(root: Path, by: str = "root1", at: dt.datetime | None = N
         _, settings = read_site_settings(root / "mkdocs.yml")
     except GateError:
         return      # a configuration the gate refuses anyway: nothing to seal
-    files = worktree_manifest(root, sealed_paths(settings), f"signoffs/{SEAL_FILE}")
     when = (at or dt.datetime(2025, 1, 1, tzinfo=TZ)).isoformat()
-    signature = sshsig.sign(private_key(by), sshsig.key_blob_from_line(public_line(by)),
-                            seal_payload(by, when, files, site), INLINE_NAMESPACE)
-    (root / "signoffs" / SEAL_FILE).write_text(seal_text(Seal(by, when, files, signature, site)), encoding="utf-8")
+    blob = sshsig.key_blob_from_line(public_line(by))
+    seal = make_seal(root, settings, f"signoffs/{SEAL_FILE}", by, when, site,
+                     lambda payload: sshsig.sign(private_key(by), blob, payload, INLINE_NAMESPACE))
+    (root / "signoffs" / SEAL_FILE).write_text(seal_text(seal), encoding="utf-8")
 
 
 def inline_signature(entry: dict, rel: str) -> dict:

@@ -20,9 +20,8 @@ from ..outputfile import write_atomic
 from ..policy import ADMIN_ROLE
 from ..signer import Refused, sign_inline, signer_person, signing_key
 from ..site import load_trust
-from ..siteconfig.manifest import worktree_manifest
-from ..siteconfig.seal import Seal, seal_payload, seal_text
-from ..siteconfig.sealed import SEAL_FILE, sealed_paths
+from ..siteconfig.seal import make_seal, seal_text
+from ..siteconfig.sealed import SEAL_FILE
 from ..sitefinder import find_config_file, read_site_settings, site_from_settings
 from . import EXIT_FINDINGS, EXIT_OK
 
@@ -51,14 +50,15 @@ def _seal(args: argparse.Namespace, lang: str) -> int:
             raise Refused(Msg(f"{person.id} 不是管理员（admin），不能封签", f"{person.id} is not an admin and cannot seal"))
         seal_path = site.policy_path.parent / SEAL_FILE
         seal_rel = seal_path.resolve().relative_to(repo_root).as_posix()
-        files = worktree_manifest(repo_root, sealed_paths(settings, settings.config_files[0]), seal_rel)
         at = trust.policy.now().isoformat()     # in the site's time zone
         site_name = args.site if args.site is not None else _pinned_site(repo_root)
-        signature = sign_inline(key, seal_payload(person.id, at, files, site_name), repo_root)
+        seal = make_seal(repo_root, settings, seal_rel, person.id, at, site_name,
+                         lambda payload: sign_inline(key, payload, repo_root))
     except Refused as refused:
         print(refused.render(lang))
         return EXIT_FINDINGS
-    write_atomic(seal_path, seal_text(Seal(person.id, at, files, signature, site_name)).encode("utf-8"))
+    write_atomic(seal_path, seal_text(seal).encode("utf-8"))
+    files = seal.files
     print(Msg(f"已封签 {len(files)} 个配置文件：{site.display(seal_path)}（{person.id}，{at}）",
               f"sealed {len(files)} configuration file(s): {site.display(seal_path)} ({person.id}, {at})").render(lang))
     return EXIT_OK

@@ -8,6 +8,7 @@ starts with ``"kind": "govgate-seal/1"`` so that no sign-off signature can stand
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from ..errors import GateError
 from ..i18n import Msg
 from ..policy import ADMIN_ROLE
 from ..roster import Roster
-from .manifest import manifest_difference
+from .manifest import manifest_difference, worktree_manifest
+from .sealed import sealed_paths
+from .settings import SiteSettings
 
 SEAL_KIND = "govgate-seal/1"
 SEAL_FLOOR_ENV = "GOVGATE_SEAL_NOT_BEFORE"   # CI may pin the oldest acceptable seal (ISO date or time)
@@ -72,6 +75,14 @@ def parse_seal_time(value: str, display: str) -> dt.datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.timezone(dt.timedelta(hours=8)))
     return parsed
+
+
+def make_seal(repo_root: Path, settings: SiteSettings, seal_rel: str, by: str, at: str, site: str,
+              sign: Callable[[bytes], str]) -> Seal:
+    """The seal over the configuration checked out at ``repo_root`` (``seal_rel``: where it will be written,
+    left out of what it covers); ``sign`` makes the signature over the payload with ``by``'s key."""
+    files = worktree_manifest(repo_root, sealed_paths(settings, settings.config_files[0]), seal_rel)
+    return Seal(by, at, files, sign(seal_payload(by, at, files, site)), site)
 
 
 def seal_text(seal: Seal) -> str:
